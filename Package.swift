@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Spotter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "spotter", targets: ["spotter"]),
+        .library(name: "SpotterImaging", targets: ["SpotterImaging"]),
+        .library(name: "SpotterDetection", targets: ["SpotterDetection"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        // The C bridge: every libjpeg/libpng call, behind setjmp.
+        .target(name: "CCodecs", dependencies: ["CLibJPEG", "CLibPNG"]),
+        // Pixel buffers, decoders (full, scaled, bands, crops), encoders, header checks.
+        .target(name: "SpotterImaging", dependencies: ["CCodecs"]),
+        // Kernels, detectors, blobs, ranking, the per-frame scanner and the batch driver.
+        .target(name: "SpotterDetection", dependencies: ["SpotterImaging"]),
+        // The command-line tool: parses, calls the libraries, formats.
+        .executableTarget(
+            name: "spotter",
+            dependencies: [
+                "SpotterImaging", "SpotterDetection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // Test-only helpers: dataset paths, seeded random data, synthetic frames, the corrupt-file corpus.
+        .target(name: "_SpotterTestSupport", dependencies: ["SpotterImaging"], path: "Tests/_SpotterTestSupport"),
+        .testTarget(name: "SpotterImagingTests", dependencies: ["SpotterImaging", "_SpotterTestSupport"]),
+        .testTarget(
+            name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"]),
+        .testTarget(name: "SpotterCLITests", dependencies: ["spotter", "_SpotterTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,106 @@
+import ArgumentParser
+import SpotterDetection
+import SpotterImaging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct BenchSpeed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-speed",
+        abstract: "Measure scan throughput against a decode-only pass over the same files, in the same run.",
+        discussion: """
+            Runs an untimed warm-up decode, then alternates decode-only and full-scan passes (--rounds times each) \
+            and reports the median of each. Use a release build: swift run -c release spotter bench-speed …
+            """)
+
+    @Argument(help: "Frames: files, folders or glob patterns.")
+    var paths: [String]
+
+    @OptionGroup var scan: ScanArguments
+
+    @Option(help: "Worker threads for both passes.")
+    var threads: Int = 1
+
+    @Option(help: "Timed rounds of each pass; the median is reported.")
+    var rounds: Int = 3
+
+    @Option(help: "Scan the file list this many times per pass (to check that memory does not grow with frames).")
+    var `repeat`: Int = 1
+
+    @Option(help: "table or json.")
+    var format: BenchFormat = .table
+
+    enum BenchFormat: String, ExpressibleByArgument { case table, json }
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() throws {
+        let listing = FrameSource.enumerate(paths)
+        for p in listing.problems { writeStderr("spotter: \(p.description)\n") }
+        guard !listing.files.isEmpty else {
+            writeStderr("spotter: no frames to measure\n")
+            throw ExitCode(2)
+        }
+        let files = Array([[String]](repeating: listing.files, count: `repeat`).joined())
+        let batch = BatchScanner(options: scan.options, threads: threads)
+
+        func pass(_ mode: BatchScanner.Mode) -> (seconds: Double, megapixels: Double, failed: Int, detections: Int) {
+            let box = PassTotals()
+            let start = monotonicSeconds()
+            batch.run(files: files, mode: mode, onResult: { _, r in box.add(r) })
+            return (monotonicSeconds() - start, box.megapixels, box.failed, box.detections)
+        }
+        _ = pass(.decodeOnly)  // warm the page cache and the allocator
+        var decode: [Double] = [], full: [Double] = []
+        var megapixels = 0.0, failed = 0, detections = 0
+        for _ in 0..<rounds {
+            let d = pass(.decodeOnly)
+            let s = pass(.scan)
+            decode.append(d.seconds)
+            full.append(s.seconds)
+            megapixels = s.megapixels
+            failed = s.failed
+            detections = s.detections
+        }
+        let dt = median(decode), st = median(full)
+        let decodeRate = megapixels / dt, scanRate = megapixels / st
+        let frames = Double(files.count)
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let rssMB = Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
+        switch format {
+        case .table:
+            print("frames \(files.count) (\(ScanOutput.fixed(megapixels, 1)) MP), threads \(threads), scale 1/\(scan.scale), profile \(scan.profile.rawValue), rounds \(rounds) (median)")
+            print("decode-only  \(ScanOutput.fixed(decodeRate, 1)) MP/s  \(ScanOutput.fixed(frames / dt, 2)) frames/s  \(ScanOutput.fixed(dt * 1000 / frames, 1)) ms/frame")
+            print("scan         \(ScanOutput.fixed(scanRate, 1)) MP/s  \(ScanOutput.fixed(frames / st, 2)) frames/s  \(ScanOutput.fixed(st * 1000 / frames, 1)) ms/frame")
+            print("ratio scan/decode \(ScanOutput.fixed(scanRate / decodeRate, 3))  detections \(detections)  failed \(failed)  peak RSS \(ScanOutput.fixed(rssMB, 1)) MB")
+        case .json:
+            print("{\"frames\": \(files.count), \"megapixels\": \(JSONText.number(megapixels)), \"threads\": \(threads), \"decode_mp_per_s\": \(JSONText.number(decodeRate)), \"scan_mp_per_s\": \(JSONText.number(scanRate)), \"decode_frames_per_s\": \(JSONText.number(frames / dt)), \"scan_frames_per_s\": \(JSONText.number(frames / st)), \"ratio\": \(JSONText.number(scanRate / decodeRate)), \"detections\": \(detections), \"failed\": \(failed), \"peak_rss_mb\": \(JSONText.number(rssMB, digits: 1))}")
+        }
+        if failed > 0 { throw ExitCode(2) }
+    }
+}
+
+private func median(_ v: [Double]) -> Double {
+    let s = v.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+private final class PassTotals: @unchecked Sendable {
+    var megapixels = 0.0
+    var failed = 0
+    var detections = 0
+
+    func add(_ r: FrameResult) {
+        if r.failed { failed += 1 } else { megapixels += r.megapixels }
+        detections += r.detections.count
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import SpotterDetection
+import SpotterImaging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, jsonl, csv
+}
+
+extension Profile: ExpressibleByArgument {}
+
+/// Options shared by the commands that scan frames.
+struct ScanArguments: ParsableArguments {
+    @Option(help: "Detector set: auto (by channel count), rgb or thermal.")
+    var profile: Profile = .auto
+
+    @Option(help: "Decode at 1/N resolution (JPEG DCT scaling): 1, 2, 4 or 8. Boxes stay in full-resolution pixels.")
+    var scale: Int = 1
+
+    @Option(help: "Refuse frames larger than this many megapixels (protects against decompression bombs).")
+    var maxMegapixels: Double = Double(DecodeOptions.defaultMaxPixels) / 1e6
+
+    func validate() throws {
+        guard [1, 2, 4, 8].contains(scale) else { throw ValidationError("--scale must be 1, 2, 4 or 8 (got \(scale))") }
+        guard maxMegapixels > 0 else { throw ValidationError("--max-megapixels must be positive") }
+    }
+
+    var options: ScanOptions {
+        var o = ScanOptions()
+        o.profile = profile
+        o.scale = scale
+        o.maxPixels = Int(maxMegapixels * 1e6)
+        return o
+    }
+}
+
+func defaultThreads() -> Int {
+    max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+}
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rank the places in drone frames where a person might be.",
+        discussion: """
+            PATH may be a file, a folder (searched recursively for .jpg, .jpeg and .png; hidden files skipped) or a \
+            quoted glob pattern. Results go to stdout; progress and one line per failed frame go to stderr. \
+            Exit code 2 when any frame failed (the rest are still reported), 64 for usage errors.
+            """)
+
+    @Argument(help: "Frames: files, folders or glob patterns.")
+    var paths: [String]
+
+    @OptionGroup var scan: ScanArguments
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = defaultThreads()
+
+    @Option(help: "Show the K best detections across all frames (table and csv; default 20 for table, all for csv).")
+    var top: Int?
+
+    @Option(help: "table (ranked), jsonl (one object per frame, in input order) or csv (ranked).")
+    var format: OutputFormat = .table
+
+    @Flag(help: "No progress and no notes on stderr (errors are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give at least one file, folder or pattern to scan") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1 (got \(top))") }
+    }
+
+    func run() throws {
+        let console = Console(quiet: quiet)
+        let listing = FrameSource.enumerate(paths)
+        var failures = 0
+        // Arguments that named nothing are failed frames too: reported, never silently skipped.
+        var results: [FrameResult] = []
+        for problem in listing.problems {
+            failures += 1
+            console.error(problem.description)
+            let failed = FrameResult(file: problem.file ?? "", error: problem)
+            if format == .jsonl { console.out(ScanOutput.jsonLine(failed)) } else { results.append(failed) }
+        }
+        if listing.files.isEmpty && listing.problems.isEmpty {
+            console.note("no .jpg, .jpeg or .png files found under \(paths.joined(separator: " "))")
+        }
+        let batch = BatchScanner(options: scan.options, threads: threads)
+        let format = self.format
+        let collected = ResultsBox()
+        batch.run(
+            files: listing.files,
+            onResult: { _, result in
+                if let error = result.error {
+                    console.error(error.description)
+                } else {
+                    for d in result.diagnostics { console.note("warning: \(result.file): \(d)") }
+                }
+                if format == .jsonl {
+                    console.out(ScanOutput.jsonLine(result))
+                    collected.summarise(result)
+                } else {
+                    collected.append(result)
+                }
+            },
+            onProgress: { console.progress($0) })
+        results += collected.results
+        failures += collected.failed
+        switch format {
+        case .jsonl:
+            break
+        case .table:
+            let ranked = ScanOutput.ranked(results)
+            let shown = Array(ranked.prefix(top ?? 20))
+            console.out(ScanOutput.table(shown))
+            let frames = results.count
+            console.note(
+                "\(frames) frame\(frames == 1 ? "" : "s"), \(failures) failed, \(ranked.count) detection\(ranked.count == 1 ? "" : "s")"
+                    + (shown.count < ranked.count ? " (best \(shown.count) shown; --top K for more)" : ""))
+        case .csv:
+            let ranked = ScanOutput.ranked(results)
+            console.out(ScanOutput.csvHeader)
+            for r in ranked.prefix(top ?? ranked.count) { console.out(ScanOutput.csvRow(r)) }
+            for r in results where r.failed { console.out(ScanOutput.csvFailure(r)) }
+        }
+        if failures > 0 { throw ExitCode(2) }
+    }
+}
+
+/// Results gathered from the batch's callbacks (which are serialised by the batch).
+final class ResultsBox: @unchecked Sendable {
+    private(set) var results: [FrameResult] = []
+    private(set) var failed = 0
+
+    func append(_ r: FrameResult) {
+        if r.failed { failed += 1 }
+        results.append(r)
+    }
+
+    /// Counts without keeping the result (JSONL streams them out).
+    func summarise(_ r: FrameResult) {
+        if r.failed { failed += 1 }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Spotter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spotter",
+        abstract: "Find people in drone frames over sea and coast, fast.",
+        discussion: """
+            Exit codes: 0 success, 2 when at least one frame failed (the others are still reported), \
+            64 for usage errors.
+            """,
+        version: "0.1.0",
+        subcommands: [Scan.self, BenchSpeed.self],
+        defaultSubcommand: nil)
+}
