@@ -51,7 +51,7 @@ void spc_rgb_to_gray_row(const uint8_t *src, uint8_t *dst, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) dst[i] = luma(src[3 * i], src[3 * i + 1], src[3 * i + 2]);
 }
 
-void spc_cmyk_row(const uint8_t *src, uint8_t *dst, uint32_t n, int inverted, int gray, int ycc) {
+void spc_cmyk_row(const uint8_t *src, uint8_t *dst, uint32_t n, int inverted, spc_color color) {
     for (uint32_t i = 0; i < n; i++) {
         int32_t c = src[4 * i], m = src[4 * i + 1], y = src[4 * i + 2], k = src[4 * i + 3];
         if (!inverted) {
@@ -62,10 +62,15 @@ void spc_cmyk_row(const uint8_t *src, uint8_t *dst, uint32_t n, int inverted, in
         }
         // Stored (inverted) values: colour = C·K / 255.
         const int32_t r = (c * k + 127) / 255, g = (m * k + 127) / 255, b = (y * k + 127) / 255;
-        if (gray) {
+        if (color == SPC_COLOR_GRAY) {
             dst[i] = luma(r, g, b);
-        } else if (ycc) {
+        } else if (color == SPC_COLOR_YCC) {
             rgb_to_ycc(r, g, b, dst + 3 * i);
+        } else if (color == SPC_COLOR_RGBX) {
+            dst[4 * i] = (uint8_t)r;
+            dst[4 * i + 1] = (uint8_t)g;
+            dst[4 * i + 2] = (uint8_t)b;
+            dst[4 * i + 3] = 255;
         } else {
             dst[3 * i] = (uint8_t)r;
             dst[3 * i + 1] = (uint8_t)g;

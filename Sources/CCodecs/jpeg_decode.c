@@ -233,15 +233,18 @@ spc_status spc_jpeg_begin(spc_jpeg *h, const uint8_t *data, size_t size, const s
     case JCS_RGB:
         if (opt->color == SPC_COLOR_GRAY) {
             h->d.out_color_space = JCS_GRAYSCALE;
+        } else if (opt->color == SPC_COLOR_RGBX) {
+            h->d.out_color_space = JCS_EXT_RGBX;
         } else {
             h->d.out_color_space = JCS_RGB;
             if (opt->color == SPC_COLOR_YCC) h->post = POST_RGB_TO_YCC;
         }
         break;
     case JCS_YCbCr:
-        h->d.out_color_space = opt->color == SPC_COLOR_GRAY ? JCS_GRAYSCALE
-                               : opt->color == SPC_COLOR_YCC ? JCS_YCbCr
-                                                             : JCS_RGB;
+        h->d.out_color_space = opt->color == SPC_COLOR_GRAY   ? JCS_GRAYSCALE
+                               : opt->color == SPC_COLOR_YCC  ? JCS_YCbCr
+                               : opt->color == SPC_COLOR_RGBX ? JCS_EXT_RGBX
+                                                              : JCS_RGB;
         break;
     default:
         snprintf(h->message, sizeof h->message, "JPEG colour space %d with %d components is not supported",
@@ -260,7 +263,7 @@ spc_status spc_jpeg_begin(spc_jpeg *h, const uint8_t *data, size_t size, const s
     }
     info->width = h->d.output_width;
     info->height = h->d.output_height;
-    info->channels = (h->post == POST_CMYK) ? (opt->color == SPC_COLOR_GRAY ? 1u : 3u)
+    info->channels = (h->post == POST_CMYK) ? (opt->color == SPC_COLOR_GRAY ? 1u : opt->color == SPC_COLOR_RGBX ? 4u : 3u)
                                              : (uint32_t)h->d.output_components;
     info->bits = 8;
     info->converted = h->post != POST_NONE;
@@ -315,8 +318,7 @@ spc_status spc_jpeg_skip(spc_jpeg *h, uint32_t count, uint32_t *skipped) {
 
 static void convert_row(const spc_jpeg *h, const uint8_t *src, uint8_t *dst, uint32_t n) {
     if (h->post == POST_CMYK) {
-        spc_cmyk_row(src, dst, n, h->d.saw_Adobe_marker, h->color == SPC_COLOR_GRAY ? 1 : 0,
-                     h->color == SPC_COLOR_YCC);
+        spc_cmyk_row(src, dst, n, h->d.saw_Adobe_marker, h->color);
     } else {
         spc_rgb_to_ycc_row(src, dst, n);
     }

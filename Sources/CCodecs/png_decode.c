@@ -135,6 +135,9 @@ spc_status spc_png_begin(spc_png *h, const uint8_t *data, size_t size, const spc
     if (!is_gray && opt->color == SPC_COLOR_GRAY) {
         png_set_rgb_to_gray_fixed(h->png, 1, -1, -1);
         out_channels = 1;
+    } else if (!is_gray && opt->color == SPC_COLOR_RGBX) {
+        png_set_filler(h->png, 0xFF, PNG_FILLER_AFTER);
+        out_channels = 4;
     }
     if (depth == 16) {
         if (is_gray && opt->keep_16bit) {

@@ -51,7 +51,7 @@ public final class FrameScanner {
     public func decodeOnly(path: String) -> FrameResult {
         do throws(ImagingError) {
             try decoder.load(path: path, maxFileBytes: options.maxFileBytes)
-            let colour: DecodeOptions.Colour = options.profile == .thermal ? .gray : .opponent
+            let colour: DecodeOptions.Colour = options.profile == .thermal ? .gray : .rgbx
             let info = try decoder.begin(decodeOptions(colour: colour))
             let band = max(1, options.bandRows)
             ring.reserve(rows: band, rowBytes: info.rowBytes)
@@ -72,12 +72,12 @@ public final class FrameScanner {
     private func scanLoaded(name: String) -> FrameResult {
         var result = FrameResult(file: name)
         do throws(ImagingError) {
-            let colour: DecodeOptions.Colour = options.profile == .thermal ? .gray : .opponent
+            let colour: DecodeOptions.Colour = options.profile == .thermal ? .gray : .rgbx
             let info = try decoder.begin(decodeOptions(colour: colour))
             result.width = info.sourceWidth
             result.height = info.sourceHeight
             let profile: Profile = options.profile == .auto ? (info.channels == 1 ? .thermal : .rgb) : options.profile
-            if profile == .rgb && info.channels != 3 {
+            if profile == .rgb && info.channels != 4 {
                 throw ImagingError(.unsupported, "the rgb profile needs a colour frame; this one has one channel (use --profile thermal or auto)", file: name)
             }
             result.profile = profile.rawValue

@@ -1,14 +1,18 @@
 import SpotterImaging
 
 /// Global RX colour anomaly over a frame streamed in bands: squared Mahalanobis distance of every pixel to the
-/// whole frame's colour mean and covariance, in JPEG's opponent space (Y, Cb, Cr).
+/// whole frame's colour mean and covariance.
 ///
 /// The frame's statistics are only known once its last row has been decoded, and the frame is never held whole.
 /// So each band is first scored against the statistics of the rows seen so far (including its own), and pixels
 /// at or above `threshold × prescoreFraction` are kept as compact records (position + colour, 8 bytes). When the
-/// frame ends, the records are re-scored against the final statistics, thresholded, and labelled into blobs. The
-/// Mahalanobis distance is invariant under invertible linear colour maps, so Y-Cb-Cr gives the same scores as
-/// RGB or any linear opponent space, without a colour conversion in the decoder.
+/// frame ends, the records are re-scored against the final statistics, thresholded, and labelled into blobs.
+///
+/// Colour space: the Mahalanobis distance is invariant under invertible affine colour maps, so scoring the decoded
+/// RGB gives exactly the scores of any linear opponent space (Y-Cb-Cr, O1-O2-O3); only the small covariance floor
+/// is added in RGB units. Rows arrive as RGBX (four bytes per pixel) because that unpacks cheaply in vector code.
+/// The statistics are taken from every `statisticsRowStep`-th row (every 8th: 1.1 M of a 9 MP frame's pixels),
+/// which changes them by far less than the difference between two frames of the same scene.
 ///
 /// - Complexity: O(pixels) per frame; memory O(width + records), records capped at `maxCandidateFraction`.
 public struct RXGlobalStage {
@@ -18,6 +22,7 @@ public struct RXGlobalStage {
     private var records: [UInt64] = []
     private var prescore: Float = 0
     private var capacity = 0
+    private var step = 1
     private var scores: UnsafeMutablePointer<Float>
     private var scoresCapacity = 0
     /// How often the candidate cap forced a higher pre-selection threshold in this frame.
@@ -39,6 +44,7 @@ public struct RXGlobalStage {
     }
 
     public mutating func begin(width: Int, height: Int) {
+        step = max(1, min(parameters.statisticsRowStep, height / 64))
         moments = ColourMoments()
         records.removeAll(keepingCapacity: true)
         prescore = parameters.threshold * parameters.prescoreFraction
@@ -52,9 +58,9 @@ public struct RXGlobalStage {
         }
     }
 
-    /// Consumes rows `[y0, y1)` of 3-channel 8-bit pixels from `ring`.
+    /// Consumes rows `[y0, y1)` of RGBX pixels from `ring`.
     public mutating func consume(ring: RowRing, rows y0: Int, _ y1: Int, width: Int) {
-        for y in y0..<y1 {
+        for y in y0..<y1 where y % step == 0 {
             let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt8.self))
             if reference {
                 RXKernels.accumulateReference(p, count: width, into: &moments)
@@ -67,12 +73,11 @@ public struct RXGlobalStage {
         for y in y0..<y1 {
             let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt8.self))
             if reference {
-                RXKernels.scoreReference(p, count: width, model: model, into: scores)
+                _ = RXKernels.scoreReference(p, count: width, model: model, threshold: threshold, into: scores)
                 ThresholdKernels.forEachAtLeastReference(scores, count: width, threshold: threshold) { x in
                     records.append(Self.pack(x: x, y: y, p))
                 }
-            } else {
-                RXKernels.score(p, count: width, model: model, into: scores)
+            } else if RXKernels.score(p, count: width, model: model, threshold: threshold, into: scores) {
                 ThresholdKernels.forEachAtLeast(scores, count: width, threshold: threshold) { x in
                     records.append(Self.pack(x: x, y: y, p))
                 }
@@ -133,7 +138,7 @@ public struct RXGlobalStage {
 
     @inline(__always)
     static func pack(x: Int, y: Int, _ p: UnsafePointer<UInt8>) -> UInt64 {
-        UInt64(x) | UInt64(y) << 16 | UInt64(p[3 * x]) << 32 | UInt64(p[3 * x + 1]) << 40 | UInt64(p[3 * x + 2]) << 48
+        UInt64(x) | UInt64(y) << 16 | UInt64(p[4 * x]) << 32 | UInt64(p[4 * x + 1]) << 40 | UInt64(p[4 * x + 2]) << 48
     }
 
     @inline(__always)

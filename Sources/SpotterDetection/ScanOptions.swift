@@ -23,6 +23,9 @@ public struct RXParameters: Sendable, Equatable {
     /// At most this fraction of a frame's pixels is kept as pre-selected candidates (the pre-selection threshold
     /// rises when it would be exceeded), bounding memory for pathological frames.
     public var maxCandidateFraction: Double = 0.02
+    /// Colour statistics come from every n-th row (all pixels are still scored); frames shorter than 64·n rows
+    /// use a smaller step so that at least 64 rows contribute.
+    public var statisticsRowStep: Int = 8
 
     public init() {}
 }
@@ -47,7 +50,7 @@ public struct ScanOptions: Sendable, Equatable {
     /// JPEG DCT scale denominator: 1 (full resolution), 2, 4 or 8. Boxes are always reported at full resolution.
     public var scale: Int = 1
     /// Rows decoded per band.
-    public var bandRows: Int = 32
+    public var bandRows: Int = 16
     public var rx = RXParameters()
     public var hotspot = HotspotParameters()
     /// Blobs kept per frame before suppression (strongest first).

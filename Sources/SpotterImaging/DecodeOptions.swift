@@ -8,6 +8,9 @@ public struct DecodeOptions: Sendable, Equatable {
         case opponent
         /// Luma only.
         case gray
+        /// R, G, B and a padding byte: four bytes per pixel, which vector code unpacks with masks and shifts
+        /// instead of the shuffles three-byte pixels need (`ImageInfo.channels` is then 4).
+        case rgbx
     }
 
     /// Default cap: 200 megapixels, far above any drone camera, far below a decompression bomb.

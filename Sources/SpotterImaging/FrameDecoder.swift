@@ -119,7 +119,7 @@ public final class FrameDecoder {
         var opt = spc_options(
             max_pixels: UInt64(max(0, options.maxPixels)), max_side: UInt32(clamping: options.maxSide),
             scale_denom: UInt32(clamping: options.scale),
-            color: options.colour == .rgb ? SPC_COLOR_RGB : options.colour == .opponent ? SPC_COLOR_YCC : SPC_COLOR_GRAY,
+            color: Self.bridgeColour(options.colour),
             keep_16bit: options.keep16Bit ? 1 : 0)
         var raw = spc_info()
         let status: spc_status
@@ -155,6 +155,15 @@ public final class FrameDecoder {
         }
         info = header
         return header
+    }
+
+    private static func bridgeColour(_ c: DecodeOptions.Colour) -> spc_color {
+        switch c {
+        case .rgb: SPC_COLOR_RGB
+        case .opponent: SPC_COLOR_YCC
+        case .gray: SPC_COLOR_GRAY
+        case .rgbx: SPC_COLOR_RGBX
+        }
     }
 
     /// Decodes up to `count` rows into `rows` (each row `info.rowBytes` long). Returns how many were delivered.

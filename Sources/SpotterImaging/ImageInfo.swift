@@ -7,7 +7,7 @@ public struct ImageInfo: Sendable, Equatable {
     /// Size declared by the file.
     public var sourceWidth: Int
     public var sourceHeight: Int
-    /// Channels per delivered pixel: 1 (gray, thermal) or 3 (colour).
+    /// Bytes-per-sample groups per delivered pixel: 1 (gray, thermal), 3 (colour) or 4 (RGBX: colour plus padding).
     public var channels: Int
     /// Bits per delivered sample: 8, or 16 for 16-bit grayscale PNG.
     public var bitsPerSample: Int

@@ -30,6 +30,7 @@ typedef enum {
     SPC_COLOR_RGB = 0,
     SPC_COLOR_YCC = 1,   ///< JPEG's own opponent space (Y, Cb, Cr, full range), no conversion in the decoder
     SPC_COLOR_GRAY = 2,  ///< luma only
+    SPC_COLOR_RGBX = 3,  ///< R, G, B and a padding byte (255): 4 bytes per pixel, cheap to unpack in vector code
 } spc_color;
 
 typedef struct {
@@ -43,7 +44,7 @@ typedef struct {
 typedef struct {
     uint32_t width, height;                ///< size of the decoded rows (after DCT scaling or cropping)
     uint32_t source_width, source_height;  ///< size declared by the file
-    uint32_t channels;                     ///< decoded channels: 1 or 3
+    uint32_t channels;                     ///< decoded bytes per pixel sample group: 1, 3, or 4 for RGBX
     uint32_t bits;                         ///< decoded bits per sample: 8 or 16
     uint32_t source_channels;              ///< components in the file (JPEG) or samples per pixel (PNG)
     uint32_t source_bits;
