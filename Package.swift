@@ -31,7 +31,9 @@ let package = Package(
             ]),
         // Test-only helpers: dataset paths, seeded random data, synthetic frames, the corrupt-file corpus.
         .target(name: "_SpotterTestSupport", dependencies: ["SpotterImaging"], path: "Tests/_SpotterTestSupport"),
-        .testTarget(name: "SpotterImagingTests", dependencies: ["SpotterImaging", "_SpotterTestSupport"]),
+        .testTarget(
+            name: "SpotterImagingTests", dependencies: ["SpotterImaging", "_SpotterTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"]),
         .testTarget(name: "SpotterCLITests", dependencies: ["spotter", "_SpotterTestSupport"]),

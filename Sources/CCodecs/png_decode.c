@@ -14,6 +14,7 @@ struct spc_png {
     png_infop info;
     const uint8_t *data;
     size_t size, pos;
+    size_t next_chunk;  // offset of the next chunk header (libpng reads the file strictly in order)
     int active;
     int truncated;
     uint32_t width, height, next_row;
@@ -21,6 +22,7 @@ struct spc_png {
     int interlaced;
     int to_ycc;        // convert RGB rows to YCC after libpng
     uint8_t *whole;    // interlaced images only: the whole decoded image
+    png_bytep *rows;   // interlaced images only: row pointers into `whole` while png_read_image runs
     uint32_t warnings;
     char message[SPC_MESSAGE_MAX];
     char first_warning[SPC_MESSAGE_MAX];
@@ -37,9 +39,28 @@ static void on_png_warning(png_structp png, png_const_charp text) {
     if (h->warnings++ == 0) snprintf(h->first_warning, sizeof h->first_warning, "%s", text ? text : "");
 }
 
+static int is_chunk_name(const uint8_t *c) {
+    for (int i = 0; i < 4; i++)
+        if (!((c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= 'a' && c[i] <= 'z'))) return 0;
+    return 1;
+}
+
 static void on_png_read(png_structp png, png_bytep out, size_t count) {
     spc_png *h = png_get_io_ptr(png);
-    if (count > h->size - h->pos) {
+    int truncated = count > h->size - h->pos;
+    if (!truncated && h->pos == h->next_chunk && count == 8) {
+        // A chunk header. libpng allocates an ancillary chunk's declared length before reading its data (its
+        // length cap is only a benign error, i.e. a warning), so a 100-byte file declaring a 2 GB zTXt costs a
+        // 2 GB malloc. An ancillary chunk that runs past the end of the file fails as truncated here, before that
+        // allocation; libpng would fail it the same way when reading its data. Critical chunks (IHDR, PLTE, IDAT,
+        // IEND) are left to libpng: none of them allocates its declared length.
+        const uint8_t *c = h->data + h->pos;
+        const uint32_t length = png_get_uint_32(c);
+        h->next_chunk = h->pos + 12 + (size_t)length;
+        truncated = length <= PNG_UINT_31_MAX && is_chunk_name(c + 4) && (c[4] & 0x20) != 0 &&
+                    (size_t)length + 4 > h->size - h->pos - 8;
+    }
+    if (truncated) {
         h->truncated = 1;
         snprintf(h->message, sizeof h->message, "PNG data ends early (truncated file)");
         png_error(png, "PNG data ends early (truncated file)");
@@ -56,6 +77,8 @@ static void release(spc_png *h) {
     h->info = NULL;
     free(h->whole);
     h->whole = NULL;
+    free(h->rows);  // still set when png_read_image failed (longjmp) on a corrupt interlaced image
+    h->rows = NULL;
     h->active = 0;
 }
 
@@ -84,6 +107,7 @@ spc_status spc_png_begin(spc_png *h, const uint8_t *data, size_t size, const spc
     h->data = data;
     h->size = size;
     h->pos = 0;
+    h->next_chunk = 8;
     h->next_row = 0;
     if (size == 0) {
         snprintf(h->message, sizeof h->message, "empty file");
@@ -169,7 +193,7 @@ spc_status spc_png_begin(spc_png *h, const uint8_t *data, size_t size, const spc
             release(h);
             return SPC_ERR_NO_MEMORY;
         }
-        png_bytep *rows = malloc(sizeof(png_bytep) * hh);
+        png_bytep *rows = h->rows = malloc(sizeof(png_bytep) * hh);
         if (!rows) {
             snprintf(h->message, sizeof h->message, "out of memory for an interlaced %ux%u PNG", w, hh);
             release(h);
@@ -178,6 +202,7 @@ spc_status spc_png_begin(spc_png *h, const uint8_t *data, size_t size, const spc
         for (uint32_t y = 0; y < hh; y++) rows[y] = h->whole + (size_t)y * h->row_bytes;
         png_read_image(h->png, rows);
         free(rows);
+        h->rows = NULL;
     }
     info->width = w;
     info->height = hh;

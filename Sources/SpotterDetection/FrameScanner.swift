@@ -120,7 +120,6 @@ public final class FrameScanner {
 
     private func runHotspot(_ info: ImageInfo) throws(ImagingError) -> [(Blob, String)] {
         let band = max(1, options.bandRows)
-        let r = hotspot.radius
         ring.reserve(rows: band + hotspot.haloRows, rowBytes: info.rowBytes)
         hotspot.begin(width: info.width, height: info.height, bytesPerSample: info.bytesPerSample)
         labeler.reset()
@@ -128,18 +127,20 @@ public final class FrameScanner {
         var decoded = 0
         var next = 0  // next row to score
         while next < info.height {
-            if decoded < info.height {
+            // Decode until the next row can be scored, without overwriting rows not yet scored.
+            if decoded < info.height && decoded - next + band <= ring.capacity {
                 let n = try ring.fill(from: decoder, startingAt: decoded, count: min(band, info.height - decoded))
                 if n == 0 {
                     throw ImagingError(.truncated, "decoder stopped at row \(decoded) of \(info.height)", file: decoder.file)
                 }
                 decoded += n
+                hotspot.rowsDecoded(decoded, ring: ring)
             }
-            // Score every row whose window is complete.
-            while next < info.height && (next + r < decoded || decoded == info.height) {
+            while next < info.height && hotspot.canScore(row: next) {
                 hotspot.process(ring: ring, row: next, hot: &labeler, cold: &coldLabeler)
                 next += 1
             }
+            precondition(next < info.height ? decoded < info.height || hotspot.canScore(row: next) : true)
         }
         var blobs = labeler.finish().map { ($0, "hotspot") }
         if options.hotspot.detectCold { blobs += coldLabeler.finish().map { ($0, "coldspot") } }

@@ -32,12 +32,14 @@ public struct RXParameters: Sendable, Equatable {
 
 /// Parameters of the thermal local-hotspot detector.
 public struct HotspotParameters: Sendable, Equatable {
-    /// Background window is (2·radius + 1)² pixels, centred on the pixel.
-    public var radius: Int = 20
-    /// A pixel is a hotspot when (value − local mean) / local deviation is at least this.
+    /// Side of the background mesh cells, in decoded pixels: larger than a person, smaller than the scene's
+    /// temperature gradients.
+    public var cellSize: Int = 32
+    /// A pixel is a hotspot when (value − background) / scale is at least this.
     public var threshold: Float = 4
-    /// Smallest local deviation used (8-bit levels), so flat areas do not turn noise into hotspots.
-    public var deviationFloor: Float = 3
+    /// Smallest scale used (8-bit levels, or raw counts for 16-bit data), so flat, quantised areas do not turn noise
+    /// into hotspots.
+    public var deviationFloor: Float = 2
     /// Also flag cold spots (value below the background by the same margin).
     public var detectCold: Bool = false
 
