@@ -58,7 +58,7 @@ struct Scan: ParsableCommand {
     @OptionGroup var scan: ScanArguments
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = defaultThreads()
+    var threads: Int?
 
     @Option(help: "Show the K best detections across all frames (table and csv; default 20 for table, all for csv).")
     var top: Int?
@@ -71,7 +71,7 @@ struct Scan: ParsableCommand {
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one file, folder or pattern to scan") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1 (got \(top))") }
     }
 
@@ -90,7 +90,7 @@ struct Scan: ParsableCommand {
         if listing.files.isEmpty && listing.problems.isEmpty {
             console.note("no .jpg, .jpeg or .png files found under \(paths.joined(separator: " "))")
         }
-        let batch = BatchScanner(options: scan.options, threads: threads)
+        let batch = BatchScanner(options: scan.options, threads: threads ?? defaultThreads())
         let format = self.format
         let collected = ResultsBox()
         batch.run(
