@@ -14,8 +14,10 @@ int spc_check_caps(uint32_t width, uint32_t height, const spc_options *opt, char
     }
     const uint64_t pixels = (uint64_t)width * (uint64_t)height;
     if (opt->max_pixels && pixels > opt->max_pixels) {
-        snprintf(message, SPC_MESSAGE_MAX, "image declares %ux%u = %.1f MP, over the cap of %.1f MP", width,
-                 height, (double)pixels / 1e6, (double)opt->max_pixels / 1e6);
+        snprintf(message, SPC_MESSAGE_MAX,
+                 "image declares %ux%u = %llu pixels (%.1f MP), over the cap of %llu pixels (%.1f MP)", width, height,
+                 (unsigned long long)pixels, (double)pixels / 1e6, (unsigned long long)opt->max_pixels,
+                 (double)opt->max_pixels / 1e6);
         return 1;
     }
     return 0;

@@ -122,7 +122,13 @@ void spc_jpeg_free(spc_jpeg *h) {
 }
 
 /// Maps a fatal libjpeg error to a status.
-static spc_status fatal_status(const spc_jpeg *h) {
+static spc_status fatal_status(spc_jpeg *h) {
+    if (h->eof && h->error_code != JERR_OUT_OF_MEMORY) {
+        // The data ran out first: the memory source then feeds libjpeg a fake EOI, and the error it raises while
+        // parsing that ("Bogus Huffman table definition", "Invalid component ID 255 in SOS", …) is a consequence.
+        snprintf(h->message, sizeof h->message, "JPEG data ends early (truncated file)");
+        return SPC_ERR_TRUNCATED;
+    }
     switch (h->error_code) {
     case JERR_BAD_PRECISION:
     case JERR_CONVERSION_NOTIMPL:
@@ -130,6 +136,7 @@ static spc_status fatal_status(const spc_jpeg *h) {
     case JERR_ARITH_NOTIMPL:
     case JERR_BAD_IN_COLORSPACE:
     case JERR_NOTIMPL:
+    case JERR_SOF_UNSUPPORTED:  // lossless, hierarchical: valid JPEG processes libjpeg does not implement
         return SPC_ERR_UNSUPPORTED;
     case JERR_OUT_OF_MEMORY:
         return SPC_ERR_NO_MEMORY;

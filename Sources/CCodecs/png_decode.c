@@ -153,11 +153,13 @@ spc_status spc_png_begin(spc_png *h, const uint8_t *data, size_t size, const spc
     const int is_gray = (color & PNG_COLOR_MASK_COLOR) == 0;
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(h->png);
     if (is_gray && depth < 8) png_set_expand_gray_1_2_4_to_8(h->png);
-    if (color & PNG_COLOR_MASK_ALPHA) png_set_strip_alpha(h->png);
+    // png_set_palette_to_rgb also turns a palette's tRNS into an alpha channel: strip that too.
+    if ((color & PNG_COLOR_MASK_ALPHA) || png_get_valid(h->png, h->info, PNG_INFO_tRNS)) png_set_strip_alpha(h->png);
     int out_channels = is_gray ? 1 : 3;
     int out_bits = 8;
     if (!is_gray && opt->color == SPC_COLOR_GRAY) {
-        png_set_rgb_to_gray_fixed(h->png, 1, -1, -1);
+        // BT.601 luma, as JPEG's Y (libpng's default would be sRGB/BT.709 weights).
+        png_set_rgb_to_gray_fixed(h->png, 1, 29900, 58700);
         out_channels = 1;
     } else if (!is_gray && opt->color == SPC_COLOR_RGBX) {
         png_set_filler(h->png, 0xFF, PNG_FILLER_AFTER);

@@ -44,7 +44,10 @@ extension FrameDecoder {
                 .invalidRequest, "region \(x),\(y) \(width)x\(height) is outside the \(info.width)x\(info.height) frame",
                 file: file)
         }
-        let (cx, cw) = try crop(x: x, width: width)
+        // One column of margin on each side (within the frame): libjpeg's fancy chroma upsampling treats the edges
+        // of a crop as image edges, so a wanted column at a crop edge would differ from the whole decode.
+        let marginLeft = min(1, x), marginRight = min(1, info.width - x - width)
+        let (cx, cw) = try crop(x: x - marginLeft, width: width + marginLeft + marginRight)
         let px = info.channels * info.bytesPerSample
         let rowBytes = cw * px
         let skipped = try skip(rows: y)
