@@ -49,7 +49,7 @@ spc_status spc_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t heigh
     if (setjmp(err.jump)) {
         jpeg_destroy_compress(&c);
         free(buffer);
-        return SPC_ERR_NO_MEMORY;
+        return strstr(message, "emory") ? SPC_ERR_NO_MEMORY : SPC_ERR_USAGE;
     }
     jpeg_create_compress(&c);
     unsigned char *buf = NULL;
@@ -134,7 +134,7 @@ spc_status spc_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height
         png_destroy_write_struct(&png, &info);
         free(sink->data);
         free(sink);
-        return SPC_ERR_NO_MEMORY;
+        return strstr(message, "emory") ? SPC_ERR_NO_MEMORY : SPC_ERR_USAGE;
     }
     png_set_write_fn(png, sink, sink_write, sink_flush);
     png_set_IHDR(png, info, width, height, (int)bits, channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,

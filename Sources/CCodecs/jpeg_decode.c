@@ -172,9 +172,14 @@ static void abandon(spc_jpeg *h) {
 /// After libjpeg delivered rows: turns "the data ran out" and "the data is corrupt" warnings into failures.
 static spc_status check_damage(spc_jpeg *h) {
     if (h->eof) {
-        snprintf(h->message, sizeof h->message,
-                 "JPEG data ends early (truncated file): rows from about %u of %u are missing", h->eof_row,
-                 h->d.output_height);
+        if (h->d.progressive_mode || h->d.output_scanline == 0) {
+            snprintf(h->message, sizeof h->message, "JPEG data ends early (truncated file)%s",
+                     h->d.progressive_mode ? ": later progressive scans are missing" : "");
+        } else {
+            snprintf(h->message, sizeof h->message,
+                     "JPEG data ends early (truncated file): rows from about %u of %u are missing", h->eof_row,
+                     h->d.output_height);
+        }
         return SPC_ERR_TRUNCATED;
     }
     if (h->damaged) {

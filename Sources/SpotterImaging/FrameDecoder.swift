@@ -110,6 +110,9 @@ public final class FrameDecoder {
         end()
         info = nil
         let name = file ?? "<memory>"
+        guard [1, 2, 4, 8].contains(options.scale) else {
+            throw ImagingError(.invalidRequest, "scale 1/\(options.scale) is not one of 1, 1/2, 1/4, 1/8", file: name)
+        }
         let format: ImageFormat
         do {
             format = try ImageFormat.sniff(bytes)
@@ -168,7 +171,10 @@ public final class FrameDecoder {
 
     /// Decodes up to `count` rows into `rows` (each row `info.rowBytes` long). Returns how many were delivered.
     public func read(into rows: UnsafePointer<UnsafeMutablePointer<UInt8>?>, count: Int) throws(ImagingError) -> Int {
-        guard let format = active else { return 0 }
+        guard let format = active else {
+            if info == nil { throw ImagingError(.invalidRequest, "read before begin", file: file) }
+            return 0  // the frame is finished (or was abandoned after an error, which was thrown then)
+        }
         var got: UInt32 = 0
         let want = UInt32(clamping: count)
         switch format {

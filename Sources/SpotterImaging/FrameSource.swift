@@ -18,15 +18,16 @@ public enum FrameSource {
     }
 
     /// Expands `arguments`: a file is taken as is, a folder is walked recursively (hidden entries skipped, symlinked
-    /// folders followed once), and a pattern with `*`, `?` or `[` that names no file is expanded with glob(3).
-    /// Duplicates are dropped, keeping the first occurrence.
+    /// folders followed once), and a pattern with `*`, `?` or `[` that names no file is expanded with glob(3), keeping
+    /// the image files it matches (like a folder walk). The same file reached twice (by two spellings or links) is
+    /// scanned once, under the first name it was reached by.
     public static func enumerate(_ arguments: [String]) -> Listing {
         var files: [String] = []
         var problems: [ImagingError] = []
         var seen = Set<String>()
         var visitedDirectories = Set<DirectoryID>()
         func add(_ path: String) {
-            if seen.insert(path).inserted { files.append(path) }
+            if seen.insert(canonicalPath(path)).inserted { files.append(path) }
         }
         for argument in arguments {
             var st = stat()
@@ -44,13 +45,19 @@ public enum FrameSource {
                 if matches.isEmpty {
                     problems.append(ImagingError(.unreadable, "no files match this pattern", file: argument))
                 }
+                var images = 0
                 for m in matches {
                     var mst = stat()
                     if stat(m, &mst) == 0 && (mst.st_mode & S_IFMT) == S_IFDIR {
                         walk(m, into: add, visited: &visitedDirectories, problems: &problems)
-                    } else {
+                        images += 1
+                    } else if hasImageExtension(m) {
                         add(m)
+                        images += 1
                     }
+                }
+                if !matches.isEmpty && images == 0 {
+                    problems.append(ImagingError(.unreadable, "no .jpg, .jpeg or .png files match this pattern", file: argument))
                 }
                 continue
             }
@@ -90,13 +97,22 @@ public enum FrameSource {
             guard stat(path, &est) == 0 else { continue }  // dangling symlink
             if (est.st_mode & S_IFMT) == S_IFDIR {
                 walk(path, into: add, visited: &visited, problems: &problems)
-            } else if (est.st_mode & S_IFMT) == S_IFREG,
-                let dot = name.lastIndex(of: "."),
-                imageExtensions.contains(name[name.index(after: dot)...].lowercased())
-            {
+            } else if (est.st_mode & S_IFMT) == S_IFREG, hasImageExtension(name) {
                 add(path)
             }
         }
+    }
+
+    static func hasImageExtension(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: "."), !name[name.index(after: dot)...].contains("/") else { return false }
+        return imageExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// The resolved path of an existing file (symlinks, `.`, `..` and doubled slashes removed), else the path as is.
+    static func canonicalPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private static func expandGlob(_ pattern: String) -> [String] {
