@@ -39,8 +39,37 @@ struct ScanArguments: ParsableArguments {
     }
 }
 
+/// Cores this process may use: its CPU affinity (which `taskset` and containers narrow) and the cgroup CPU quota,
+/// else the online count.
 func defaultThreads() -> Int {
-    max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    var cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    if let status = readSmallFile("/proc/self/status"),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") })
+    {
+        let mask = line.dropFirst("Cpus_allowed:".count).filter { $0.isHexDigit }
+        let allowed = mask.reduce(0) { $0 + (Int(String($1), radix: 16) ?? 0).nonzeroBitCount }
+        if allowed > 0 { cores = min(cores, allowed) }
+    }
+    if let quota = readSmallFile("/sys/fs/cgroup/cpu.max")?.split(separator: " "), quota.count == 2,
+        let limit = Double(quota[0]), let period = Double(quota[1].filter { !$0.isWhitespace }), period > 0
+    {
+        cores = min(cores, max(1, Int((limit / period).rounded(.up))))
+    }
+    return cores
+}
+
+private func readSmallFile(_ path: String) -> String? {
+    guard let f = fopen(path, "r") else { return nil }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, f)
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+        if bytes.count > 1 << 16 { break }
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 struct Scan: ParsableCommand {
