@@ -97,16 +97,29 @@ public final class FrameScanner {
         return result
     }
 
+    /// The part of the decoded frame that is scored. At a DCT scale of 1/N, a last row or column of output pixels
+    /// that covers fewer than N source rows or columns is mostly the encoder's block padding (often not a copy of
+    /// the edge), and RX lit it up as an anomaly; it is decoded but not scored. At most N − 1 source rows and
+    /// columns at the bottom and right edges go unscanned at that scale, none at full scale.
+    static func scoredSize(_ info: ImageInfo) -> (width: Int, height: Int) {
+        let s = info.scale
+        guard s > 1 else { return (info.width, info.height) }
+        let w = info.sourceWidth % s == 0 ? info.width : max(1, info.width - 1)
+        let h = info.sourceHeight % s == 0 ? info.height : max(1, info.height - 1)
+        return (w, h)
+    }
+
     private func runRX(_ info: ImageInfo) throws(ImagingError) -> [(Blob, String)] {
         let band = max(1, options.bandRows)
+        let (width, height) = Self.scoredSize(info)
         ring.reserve(rows: band, rowBytes: info.rowBytes)
-        rx.begin(width: info.width, height: info.height)
+        rx.begin(width: width, height: height)
         labeler.reset()
         var y = 0
         while y < info.height {
             let n = try ring.fill(from: decoder, startingAt: y, count: min(band, info.height - y))
             if n == 0 { throw ImagingError(.truncated, "decoder stopped at row \(y) of \(info.height)", file: decoder.file) }
-            rx.consume(ring: ring, rows: y, y + n, width: info.width)
+            if y < height { rx.consume(ring: ring, rows: y, min(y + n, height), width: width) }
             y += n
         }
         rx.finish(into: &labeler)
@@ -120,13 +133,14 @@ public final class FrameScanner {
 
     private func runHotspot(_ info: ImageInfo) throws(ImagingError) -> [(Blob, String)] {
         let band = max(1, options.bandRows)
+        let (width, height) = Self.scoredSize(info)
         ring.reserve(rows: band + hotspot.haloRows, rowBytes: info.rowBytes)
-        hotspot.begin(width: info.width, height: info.height, bytesPerSample: info.bytesPerSample)
+        hotspot.begin(width: width, height: height, bytesPerSample: info.bytesPerSample)
         labeler.reset()
         coldLabeler.reset()
         var decoded = 0
         var next = 0  // next row to score
-        while next < info.height {
+        while decoded < info.height || next < height {
             // Decode until the next row can be scored, without overwriting rows not yet scored.
             if decoded < info.height && decoded - next + band <= ring.capacity {
                 let n = try ring.fill(from: decoder, startingAt: decoded, count: min(band, info.height - decoded))
@@ -134,13 +148,13 @@ public final class FrameScanner {
                     throw ImagingError(.truncated, "decoder stopped at row \(decoded) of \(info.height)", file: decoder.file)
                 }
                 decoded += n
-                hotspot.rowsDecoded(decoded, ring: ring)
+                hotspot.rowsDecoded(min(decoded, height), ring: ring)
             }
-            while next < info.height && hotspot.canScore(row: next) {
+            while next < height && hotspot.canScore(row: next) {
                 hotspot.process(ring: ring, row: next, hot: &labeler, cold: &coldLabeler)
                 next += 1
             }
-            precondition(next < info.height ? decoded < info.height || hotspot.canScore(row: next) : true)
+            precondition(next >= height || decoded < info.height || hotspot.canScore(row: next))
         }
         var blobs = labeler.finish().map { ($0, "hotspot") }
         if options.hotspot.detectCold { blobs += coldLabeler.finish().map { ($0, "coldspot") } }

@@ -74,7 +74,7 @@ public struct HotspotStage {
         columnRight = [Int32](repeating: 0, count: width)
         columnWeight = [Float](repeating: 0, count: width)
         for x in 0..<width {
-            let (i0, i1, t) = Self.interpolation(position: x, cell: cell, cells: cellsX)
+            let (i0, i1, t) = Self.interpolation(position: x, cell: cell, cells: cellsX, length: width)
             columnLeft[x] = Int32(i0)
             columnRight[x] = Int32(i1)
             columnWeight[x] = t
@@ -82,12 +82,17 @@ public struct HotspotStage {
     }
 
     /// Cells on either side of pixel `position` along one axis and the weight of the second one.
-    static func interpolation(position: Int, cell: Int, cells: Int) -> (Int, Int, Float) {
-        let f = (Double(position) + 0.5) / Double(cell) - 0.5
-        if f <= 0 || cells == 1 { return (0, 0, 0) }
-        let i0 = min(Int(f), cells - 1)
-        if i0 >= cells - 1 { return (cells - 1, cells - 1, 0) }
-        return (i0, i0 + 1, Float(f - Double(i0)))
+    ///
+    /// Cell centres are the middles of the cells (of the real pixels, for a partial last cell). Between two centres
+    /// the weight runs from 0 to 1; beyond the outermost centres it continues linearly (below 0, above 1), so a
+    /// brightness ramp towards the frame's edge is followed instead of flattened, and the edge does not look hot.
+    static func interpolation(position: Int, cell: Int, cells: Int, length: Int) -> (Int, Int, Float) {
+        if cells <= 1 { return (0, 0, 0) }
+        func centre(_ i: Int) -> Double { (Double(i * cell) + Double(min(length, (i + 1) * cell))) / 2 - 0.5 }
+        let p = Double(position)
+        let i0 = min(max(0, Int((p + 0.5) / Double(cell) - 0.5)), cells - 2)
+        let c0 = centre(i0), c1 = centre(i0 + 1)
+        return (i0, i0 + 1, Float((p - c0) / (c1 - c0)))
     }
 
     @inline(__always)
@@ -99,7 +104,7 @@ public struct HotspotStage {
 
     /// Rows of the frame that must be decoded before row `y` can be scored.
     public func rowsNeeded(toScore y: Int) -> Int {
-        let (_, j1, _) = Self.interpolation(position: y, cell: cell, cells: cellsY)
+        let (_, j1, _) = Self.interpolation(position: y, cell: cell, cells: cellsY, length: height)
         let rawNeeded = min(cellsY, j1 + 2)  // filtered row j1 needs raw row j1 + 1
         return min(height, rawNeeded * cell)
     }
@@ -171,7 +176,7 @@ public struct HotspotStage {
 
     /// Whether row `y` can be scored now.
     public func canScore(row y: Int) -> Bool {
-        let (_, j1, _) = Self.interpolation(position: y, cell: cell, cells: cellsY)
+        let (_, j1, _) = Self.interpolation(position: y, cell: cell, cells: cellsY, length: height)
         return j1 < filteredRows
     }
 
@@ -202,11 +207,12 @@ public struct HotspotStage {
     /// Interpolates the mesh down the column of cells first (once per row), then along the row in spans that share
     /// the same pair of cells, so the inner loop has no gathers and vectorises.
     private mutating func score(ring: RowRing, row y: Int) {
-        let (j0, j1, ty) = Self.interpolation(position: y, cell: cell, cells: cellsY)
+        let (j0, j1, ty) = Self.interpolation(position: y, cell: cell, cells: cellsY, length: height)
         let w = width
         let raw = ring.row(y)
         let wide = bytesPerSample == 2
         let nx = cellsX
+        let floor = parameters.deviationFloor
         median.withUnsafeBufferPointer { med in
         scale.withUnsafeBufferPointer { sc in
         rowBackgroundLeft.withUnsafeMutableBufferPointer { rb in
@@ -236,7 +242,7 @@ public struct HotspotStage {
                 let b0 = rb[i0], db = rb[i1] - rb[i0], s0 = rs[i0], ds = rs[i1] - rs[i0]
                 for x in start..<end {
                     let t = cw[x]
-                    zp[x] = (v[x] - (b0 + t * db)) / (s0 + t * ds)
+                    zp[x] = (v[x] - (b0 + t * db)) / max(s0 + t * ds, floor)
                 }
                 start = end
             }
@@ -245,15 +251,15 @@ public struct HotspotStage {
 
     /// Reference: full bilinear formula per pixel, straight from the mesh.
     private mutating func scoreReference(ring: RowRing, row y: Int) {
-        let (j0, j1, ty) = Self.interpolation(position: y, cell: cell, cells: cellsY)
+        let (j0, j1, ty) = Self.interpolation(position: y, cell: cell, cells: cellsY, length: height)
         for x in 0..<width {
-            let (i0, i1, tx) = Self.interpolation(position: x, cell: cell, cells: cellsX)
+            let (i0, i1, tx) = Self.interpolation(position: x, cell: cell, cells: cellsX, length: width)
             func bilinear(_ m: [Float]) -> Float {
                 let top = m[j0 * cellsX + i0] * (1 - tx) + m[j0 * cellsX + i1] * tx
                 let bottom = m[j1 * cellsX + i0] * (1 - tx) + m[j1 * cellsX + i1] * tx
                 return top * (1 - ty) + bottom * ty
             }
-            z[x] = (sample(ring, x: x, y: y) - bilinear(median)) / bilinear(scale)
+            z[x] = (sample(ring, x: x, y: y) - bilinear(median)) / max(bilinear(scale), parameters.deviationFloor)
         }
     }
 

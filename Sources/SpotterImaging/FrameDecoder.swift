@@ -51,7 +51,7 @@ public final class FrameDecoder {
         diagnostics = []
         info = nil
         count = 0
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO must not block: it is refused below
         if fd < 0 { throw ImagingError(.unreadable, "cannot open: \(errnoText())", file: path) }
         defer { close(fd) }
         var st = stat()

@@ -10,30 +10,57 @@ public enum FrameSource {
     /// whatever their extension, so a mislabelled file gets a clear decode error instead of being skipped.
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png"]
 
+    /// One item of a listing: a frame to scan, or an argument that named no frame.
+    public enum Entry: Sendable, Equatable {
+        case file(String)
+        case problem(ImagingError)
+    }
+
     public struct Listing: Sendable {
-        /// Frames in the order given; folders contribute their images sorted by path.
-        public var files: [String] = []
+        /// Frames and problems in the order the arguments gave them; a folder contributes its images sorted by path.
+        public var entries: [Entry] = []
+
+        /// The frames, in order.
+        public var files: [String] {
+            entries.compactMap { if case .file(let f) = $0 { f } else { nil } }
+        }
+
         /// Arguments that named nothing readable: each becomes a failed frame, never a silent skip.
-        public var problems: [ImagingError] = []
+        public var problems: [ImagingError] {
+            entries.compactMap { if case .problem(let p) = $0 { p } else { nil } }
+        }
     }
 
     /// Expands `arguments`: a file is taken as is, a folder is walked recursively (hidden entries skipped, symlinked
     /// folders followed once), and a pattern with `*`, `?` or `[` that names no file is expanded with glob(3), keeping
     /// the image files it matches (like a folder walk). The same file reached twice (by two spellings or links) is
-    /// scanned once, under the first name it was reached by.
+    /// scanned once, under the first name it was reached by. A folder or pattern that yields no image is a problem,
+    /// like a path that does not exist.
     public static func enumerate(_ arguments: [String]) -> Listing {
-        var files: [String] = []
-        var problems: [ImagingError] = []
+        var entries: [Entry] = []
         var seen = Set<String>()
         var visitedDirectories = Set<DirectoryID>()
+        var found = 0  // images reached by the current argument, duplicates included
         func add(_ path: String) {
-            if seen.insert(canonicalPath(path)).inserted { files.append(path) }
+            found += 1
+            if seen.insert(canonicalPath(path)).inserted { entries.append(.file(path)) }
+        }
+        var problems: [ImagingError] = []
+        func flushProblems() {
+            entries += problems.map { .problem($0) }
+            problems.removeAll()
         }
         for argument in arguments {
+            found = 0
+            defer { flushProblems() }
             var st = stat()
             if stat(argument, &st) == 0 {
                 if (st.st_mode & S_IFMT) == S_IFDIR {
+                    let before = problems.count
                     walk(argument, into: add, visited: &visitedDirectories, problems: &problems)
+                    if found == 0 && problems.count == before {
+                        problems.append(ImagingError(.notAnImage, "no .jpg, .jpeg or .png files in this folder", file: argument))
+                    }
                 } else {
                     add(argument)
                 }
@@ -45,25 +72,22 @@ public enum FrameSource {
                 if matches.isEmpty {
                     problems.append(ImagingError(.unreadable, "no files match this pattern", file: argument))
                 }
-                var images = 0
                 for m in matches {
                     var mst = stat()
                     if stat(m, &mst) == 0 && (mst.st_mode & S_IFMT) == S_IFDIR {
                         walk(m, into: add, visited: &visitedDirectories, problems: &problems)
-                        images += 1
                     } else if hasImageExtension(m) {
                         add(m)
-                        images += 1
                     }
                 }
-                if !matches.isEmpty && images == 0 {
+                if !matches.isEmpty && found == 0 {
                     problems.append(ImagingError(.unreadable, "no .jpg, .jpeg or .png files match this pattern", file: argument))
                 }
                 continue
             }
             problems.append(ImagingError(.unreadable, String(cString: strerror(err)), file: argument))
         }
-        return Listing(files: files, problems: problems)
+        return Listing(entries: entries)
     }
 
     struct DirectoryID: Hashable {

@@ -21,6 +21,24 @@ public struct ImageInfo: Sendable, Equatable {
     /// The DCT scale denominator used (1 for PNG).
     public var scale: Int
 
+    public init(
+        format: ImageFormat, width: Int, height: Int, sourceWidth: Int, sourceHeight: Int, channels: Int,
+        bitsPerSample: Int, sourceChannels: Int, sourceBits: Int, isProgressive: Bool, wasConverted: Bool, scale: Int
+    ) {
+        self.format = format
+        self.width = width
+        self.height = height
+        self.sourceWidth = sourceWidth
+        self.sourceHeight = sourceHeight
+        self.channels = channels
+        self.bitsPerSample = bitsPerSample
+        self.sourceChannels = sourceChannels
+        self.sourceBits = sourceBits
+        self.isProgressive = isProgressive
+        self.wasConverted = wasConverted
+        self.scale = scale
+    }
+
     public var bytesPerSample: Int { bitsPerSample / 8 }
     /// Bytes in one delivered row.
     public var rowBytes: Int { width * channels * bytesPerSample }

@@ -107,39 +107,50 @@ struct Scan: ParsableCommand {
     func run() throws {
         let console = Console(quiet: quiet)
         let listing = FrameSource.enumerate(paths)
-        var failures = 0
-        // Arguments that named nothing are failed frames too: reported, never silently skipped.
-        var results: [FrameResult] = []
-        for problem in listing.problems {
-            failures += 1
-            console.error(problem.description)
-            let failed = FrameResult(file: problem.file ?? "", error: problem)
-            if format == .jsonl { console.out(ScanOutput.jsonLine(failed)) } else { results.append(failed) }
+        let files = listing.files
+        // Arguments that named no frame are failed frames too, reported in their place among the frames:
+        // `pending[k]` goes out just before file number `before`.
+        var pending: [(before: Int, result: FrameResult)] = []
+        var fileCount = 0
+        for entry in listing.entries {
+            switch entry {
+            case .file: fileCount += 1
+            case .problem(let p): pending.append((fileCount, FrameResult(file: p.file ?? "", error: p)))
+            }
         }
-        if listing.files.isEmpty && listing.problems.isEmpty {
-            console.note("no .jpg, .jpeg or .png files found under \(paths.joined(separator: " "))")
-        }
-        let batch = BatchScanner(options: scan.options, threads: threads ?? defaultThreads())
         let format = self.format
         let collected = ResultsBox()
+        func emit(_ result: FrameResult) {
+            if let error = result.error {
+                console.error(error.description)
+            } else {
+                for d in result.diagnostics { console.note("warning: \(result.file): \(d)") }
+            }
+            if format == .jsonl {
+                console.out(ScanOutput.jsonLine(result))
+                collected.summarise(result)
+            } else {
+                collected.append(result)
+            }
+        }
+        var next = 0
+        func flushProblems(upTo index: Int) {
+            while next < pending.count && pending[next].before <= index {
+                emit(pending[next].result)
+                next += 1
+            }
+        }
+        let batch = BatchScanner(options: scan.options, threads: threads ?? defaultThreads())
         batch.run(
-            files: listing.files,
-            onResult: { _, result in
-                if let error = result.error {
-                    console.error(error.description)
-                } else {
-                    for d in result.diagnostics { console.note("warning: \(result.file): \(d)") }
-                }
-                if format == .jsonl {
-                    console.out(ScanOutput.jsonLine(result))
-                    collected.summarise(result)
-                } else {
-                    collected.append(result)
-                }
+            files: files,
+            onResult: { index, result in
+                flushProblems(upTo: index)
+                emit(result)
             },
             onProgress: { console.progress($0) })
-        results += collected.results
-        failures += collected.failed
+        flushProblems(upTo: Int.max)
+        let results = collected.results
+        let failures = collected.failed
         switch format {
         case .jsonl:
             break

@@ -111,3 +111,30 @@ final class OrderBox: @unchecked Sendable {
     var results: [FrameResult] = []
     func add(_ i: Int, _ r: FrameResult) { indices.append(i); results.append(r) }
 }
+
+@Suite struct EdgeTests {
+    @Test func aBrightnessRampDoesNotMakeTheFrameEdgeHot() throws {
+        // A smooth ramp towards every edge, with noise: the background follows it, so nothing stands out.
+        var image = Image(width: 200, height: 120, channels: 1)
+        var rng = SplitMix64(seed: 4)
+        for y in 0..<120 { for x in 0..<200 {
+            image.pixels[y * 200 + x] = UInt8(30 + x * 3 / 4 + y / 2 + rng.below(4))
+        } }
+        let result = FrameScanner(options: ScanOptions()).scan(bytes: try ImageEncoder.png(image), name: "ramp.png")
+        #expect(result.error == nil)
+        #expect(result.detections.isEmpty, "\(result.detections.prefix(3))")
+    }
+
+    @Test func partialLastBlockRowsAreNotScoredAtReducedScale() {
+        func info(_ w: Int, _ h: Int, scale: Int) -> ImageInfo {
+            ImageInfo(
+                format: .jpeg, width: (w + scale - 1) / scale, height: (h + scale - 1) / scale, sourceWidth: w,
+                sourceHeight: h, channels: 4, bitsPerSample: 8, sourceChannels: 3, sourceBits: 8, isProgressive: false,
+                wasConverted: false, scale: scale)
+        }
+        #expect(FrameScanner.scoredSize(info(4000, 2250, scale: 8)) == (500, 281))
+        #expect(FrameScanner.scoredSize(info(4000, 2250, scale: 2)) == (2000, 1125))
+        #expect(FrameScanner.scoredSize(info(4001, 2250, scale: 1)) == (4001, 2250))
+        #expect(FrameScanner.scoredSize(info(4001, 2251, scale: 4)) == (1000, 562))
+    }
+}

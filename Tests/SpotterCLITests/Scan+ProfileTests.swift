@@ -1,0 +1,41 @@
+import Testing
+
+/// `--profile` forces a detector set; a frame it cannot apply to fails with a message that says how to fix it.
+@Suite(.needsDatasets)
+struct ScanProfileTests {
+    @Test func rgbProfileOnAGrayFrameFailsThatFrame() throws {
+        let gray = CLIInputs.thermal(1)[0], colour = CLIInputs.rgb()
+        let run = try SpotterProcess.run(["scan", gray, colour, "--profile", "rgb", "--format", "jsonl", "--quiet"])
+        #expect(run.exitCode == 2, "\(run)")
+        let lines = try #require(FrameLine.parseAll(run))
+        #expect(lines.map(\.file) == [gray, colour])
+        let error = try #require(lines.first?.error, "\(run)")
+        #expect(error.contains("rgb profile needs a colour frame"), "\(error)")
+        #expect(error.contains("--profile thermal"), "the message suggests the fix: \(error)")
+        #expect(lines.first?.detections.isEmpty == true)
+        #expect(run.stderrLines == ["spotter: \(gray): \(error)"])
+        // The colour frame is unaffected.
+        #expect(lines.last?.error == nil)
+        #expect(lines.last?.detections.allSatisfy { $0.detector == "rx" } == true)
+        #expect(lines.last?.detections.isEmpty == false)
+    }
+
+    @Test func thermalProfileOnAColourFrameWorks() throws {
+        let colour = CLIInputs.rgb()
+        let run = try SpotterProcess.run(["scan", colour, "--profile", "thermal", "--format", "jsonl", "--quiet"])
+        #expect(run.exitCode == 0, "\(run)")
+        let line = try #require(FrameLine.parseAll(run)?.first)
+        ScanJSONLTests.expectGoodFrame(line, size: (640, 640))
+        #expect(line.detections.allSatisfy { $0.detector == "hotspot" }, "thermal runs the hotspot detector on luma")
+    }
+
+    /// auto and an explicit profile matching the frame give the same result.
+    @Test(arguments: [("thermal", true), ("rgb", false)])
+    func autoMatchesTheExplicitProfile(profile: String, gray: Bool) throws {
+        let frame = gray ? CLIInputs.thermal(1)[0] : CLIInputs.rgb()
+        let auto = try SpotterProcess.run(["scan", frame, "--format", "jsonl", "--quiet"])
+        let explicit = try SpotterProcess.run(["scan", frame, "--profile", profile, "--format", "jsonl", "--quiet"])
+        #expect(auto.exitCode == 0 && explicit.exitCode == 0, "\(auto)\n\(explicit)")
+        #expect(auto.stdout == explicit.stdout)
+    }
+}
