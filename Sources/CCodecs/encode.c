@@ -38,9 +38,9 @@ spc_status spc_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t heigh
     message[0] = 0;
     struct jpeg_compress_struct c;
     struct enc_error_mgr err;
-    // volatile: these change after setjmp and are read after a longjmp.
-    unsigned char *volatile buffer = NULL;
-    volatile unsigned long size = 0;
+    // On the heap, so the buffer libjpeg grows is still known after a longjmp and can be freed.
+    struct { unsigned char *buffer; unsigned long size; } *dest = calloc(1, sizeof *dest);
+    if (!dest) return SPC_ERR_NO_MEMORY;
     memset(&c, 0, sizeof c);
     c.err = jpeg_std_error(&err.pub);
     err.pub.error_exit = enc_error_exit;
@@ -48,13 +48,12 @@ spc_status spc_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t heigh
     err.message = message;
     if (setjmp(err.jump)) {
         jpeg_destroy_compress(&c);
-        free(buffer);
+        free(dest->buffer);
+        free(dest);
         return strstr(message, "emory") ? SPC_ERR_NO_MEMORY : SPC_ERR_USAGE;
     }
     jpeg_create_compress(&c);
-    unsigned char *buf = NULL;
-    unsigned long sz = 0;
-    jpeg_mem_dest(&c, &buf, &sz);
+    jpeg_mem_dest(&c, &dest->buffer, &dest->size);
     c.image_width = width;
     c.image_height = height;
     c.input_components = (int)channels;
@@ -67,11 +66,10 @@ spc_status spc_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t heigh
         jpeg_write_scanlines(&c, &row, 1);
     }
     jpeg_finish_compress(&c);
-    buffer = buf;
-    size = sz;
     jpeg_destroy_compress(&c);
-    *out = buffer;
-    *out_size = size;
+    *out = dest->buffer;
+    *out_size = dest->size;
+    free(dest);
     return SPC_OK;
 }
 

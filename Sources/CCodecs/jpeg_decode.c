@@ -130,6 +130,7 @@ static spc_status fatal_status(spc_jpeg *h) {
         return SPC_ERR_TRUNCATED;
     }
     switch (h->error_code) {
+    case -1:  // refused by the bridge itself (too many progressive scans)
     case JERR_BAD_PRECISION:
     case JERR_CONVERSION_NOTIMPL:
     case JERR_NOT_COMPILED:

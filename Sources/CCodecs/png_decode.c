@@ -135,6 +135,10 @@ spc_status spc_png_begin(spc_png *h, const uint8_t *data, size_t size, const spc
     // Our own caps are checked below with a clearer message; libpng's bound only has to stay above them.
     png_set_user_limits(h->png, 0x7fffffff, 0x7fffffff);
     png_set_chunk_malloc_max(h->png, 64u << 20);
+    // Text, ICC and palette-suggestion chunks are never used here: skip them unread (libpng would otherwise
+    // allocate whatever length such a chunk declares before reading it).
+    static const png_byte skipped[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0eXIf";
+    png_set_keep_unknown_chunks(h->png, PNG_HANDLE_CHUNK_NEVER, skipped, 6);
     png_read_info(h->png, h->info);
 
     png_uint_32 w = 0, hh = 0;
