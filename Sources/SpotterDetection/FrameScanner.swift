@@ -1,22 +1,28 @@
 import SpotterImaging
 
 /// Scans one frame at a time: decodes it in bands into a ring of rows and runs the detector set on each band, so a
-/// frame is never held whole. One scanner per worker; all its buffers are reused from frame to frame.
+/// frame is never held whole. Blobs above a permissive threshold become candidates; their features are computed
+/// from the rows around them while those rows are still in the ring; a re-ranker (when the profile has one) turns
+/// the features into the score candidates are ranked by. One scanner per worker; all its buffers are reused from
+/// frame to frame.
 public final class FrameScanner {
     public let options: ScanOptions
     private let decoder = FrameDecoder()
     private let ring = RowRing()
     private var rx: RXGlobalStage
     private var hotspot: HotspotStage
-    private var labeler: RunLabeler
-    private var coldLabeler: RunLabeler
+    private var labeler = RunLabeler(maxBlobs: Int.max / 4)
+    private var coldLabeler = RunLabeler(maxBlobs: Int.max / 4)
+    private var tracker: CandidateTracker
+    private var closed: [Blob] = []
+    /// Rows of margin below and above a candidate its features look at, plus the tallest box measured whole.
+    private static let tallestMeasured = 96
 
     public init(options: ScanOptions) {
         self.options = options
         rx = RXGlobalStage(parameters: options.rx, reference: options.referenceKernels)
         hotspot = HotspotStage(parameters: options.hotspot, reference: options.referenceKernels)
-        labeler = RunLabeler(maxBlobs: options.maxBlobsPerFrame)
-        coldLabeler = RunLabeler(maxBlobs: options.maxBlobsPerFrame)
+        tracker = CandidateTracker(limit: options.maxCandidatesPerFrame)
     }
 
     deinit {
@@ -32,10 +38,15 @@ public final class FrameScanner {
 
     /// Scans the file at `path`. Never throws: a failure is recorded in the result.
     public func scan(path: String) -> FrameResult {
+        scanWithCandidates(path: path).result
+    }
+
+    /// Scans the file at `path` and also returns every candidate with its features (for training and analysis).
+    public func scanWithCandidates(path: String) -> (result: FrameResult, candidates: [Candidate], info: ImageInfo?) {
         do {
             try decoder.load(path: path, maxFileBytes: options.maxFileBytes)
         } catch {
-            return FrameResult(file: path, error: error)
+            return (FrameResult(file: path, error: error), [], nil)
         }
         return scanLoaded(name: path)
     }
@@ -43,7 +54,7 @@ public final class FrameScanner {
     /// Scans in-memory file bytes as if read from `name`.
     public func scan(bytes: [UInt8], name: String) -> FrameResult {
         decoder.load(bytes: bytes, name: name)
-        return scanLoaded(name: name)
+        return scanLoaded(name: name).result
     }
 
     /// Decodes the file at `path` through the same decoder settings and ring as a scan, without detecting anything:
@@ -69,11 +80,14 @@ public final class FrameScanner {
         }
     }
 
-    private func scanLoaded(name: String) -> FrameResult {
+    private func scanLoaded(name: String) -> (result: FrameResult, candidates: [Candidate], info: ImageInfo?) {
         var result = FrameResult(file: name)
+        var candidates: [Candidate] = []
+        var header: ImageInfo?
         do throws(ImagingError) {
             let colour: DecodeOptions.Colour = options.profile == .thermal ? .gray : .rgbx
             let info = try decoder.begin(decodeOptions(colour: colour))
+            header = info
             result.width = info.sourceWidth
             result.height = info.sourceHeight
             let profile: Profile = options.profile == .auto ? (info.channels == 1 ? .thermal : .rgb) : options.profile
@@ -81,20 +95,20 @@ public final class FrameScanner {
                 throw ImagingError(.unsupported, "the rgb profile needs a colour frame; this one has one channel (use --profile thermal or auto)", file: name)
             }
             result.profile = profile.rawValue
-            let blobs: [(Blob, String)]
             switch profile {
-            case .rgb, .auto: blobs = try runRX(info)
-            case .thermal: blobs = try runHotspot(info)
+            case .rgb, .auto: candidates = try runRGB(info)
+            case .thermal: candidates = try runThermal(info)
             }
             decoder.end()
-            result.detections = detections(from: blobs, info: info)
+            result.detections = detections(from: candidates, info: info)
         } catch {
             decoder.end()
             result.error = error
             result.detections = []
+            candidates = []
         }
         result.diagnostics = decoder.diagnostics
-        return result
+        return (result, candidates, header)
     }
 
     /// The part of the decoded frame that is scored. At a DCT scale of 1/N, a last row or column of output pixels
@@ -109,65 +123,154 @@ public final class FrameScanner {
         return (w, h)
     }
 
-    private func runRX(_ info: ImageInfo) throws(ImagingError) -> [(Blob, String)] {
+    /// Rows the ring keeps for candidate features on top of what the detectors need.
+    private var featureRows: Int { 2 * options.ringWidth + Self.tallestMeasured }
+
+    /// Rows the ring holds after `decoded` rows have been decoded.
+    private func available(decoded: Int) -> Range<Int> { max(0, decoded - ring.capacity)..<decoded }
+
+    // MARK: RGB
+
+    private func runRGB(_ info: ImageInfo) throws(ImagingError) -> [Candidate] {
         let band = max(1, options.bandRows)
         let (width, height) = Self.scoredSize(info)
-        ring.reserve(rows: band, rowBytes: info.rowBytes)
+        let margin = options.ringWidth
+        ring.reserve(rows: band + featureRows, rowBytes: info.rowBytes)
         rx.begin(width: width, height: height)
         labeler.reset()
+        tracker.reset()
+        let ring = self.ring
+        let make = { (blob: Blob, kind: CandidateKind, rows: Range<Int>) -> Candidate in
+            let (f, peak, mean) = ColourFeatures.compute(
+                blob: blob, kind: kind, ring: ring, rows: rows, width: width, height: height, ringWidth: margin)
+            var c = Candidate(kind: kind, blob: blob, features: f)
+            c.peakColour = peak
+            c.meanColour = mean
+            return c
+        }
         var y = 0
         while y < info.height {
-            let n = try ring.fill(from: decoder, startingAt: y, count: min(band, info.height - y))
-            if n == 0 { throw ImagingError(.truncated, "decoder stopped at row \(y) of \(info.height)", file: decoder.file) }
-            if y < height { rx.consume(ring: ring, rows: y, min(y + n, height), width: width) }
-            y += n
+            let n = min(band, info.height - y)
+            // Candidates whose top rows the next band overwrites are measured now.
+            let rows = available(decoded: y)
+            tracker.process(decoded: y, height: height, firstRowKept: max(0, y + n - ring.capacity), margin: margin) {
+                make($0, $1, rows)
+            }
+            let got = try ring.fill(from: decoder, startingAt: y, count: n)
+            if got == 0 { throw ImagingError(.truncated, "decoder stopped at row \(y) of \(info.height)", file: decoder.file) }
+            if y < height { rx.consume(ring: ring, rows: y, min(y + got, height), width: width, into: &labeler) }
+            y += got
+            closed.removeAll(keepingCapacity: true)
+            labeler.drainClosed(into: &closed)
+            tracker.add(closed, kind: .rx)
+            let now = available(decoded: y)
+            tracker.process(decoded: y, height: height, firstRowKept: now.lowerBound, margin: margin) { make($0, $1, now) }
         }
-        rx.finish(into: &labeler)
-        return labeler.finish().map { b in
-            var blob = b
-            // Report RX in standard-deviation units, comparable with the thermal z-score.
-            blob.peak = blob.peak.squareRoot()
-            return (blob, "rx")
+        labeler.closeAll()
+        closed.removeAll(keepingCapacity: true)
+        labeler.drainClosed(into: &closed)
+        tracker.add(closed, kind: .rx)
+        let end = available(decoded: info.height)
+        tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: margin) { make($0, $1, end) }
+        var candidates = tracker.finish()
+        let model = rx.finalModel
+        for i in candidates.indices {
+            ColourFeatures.finish(&candidates[i], model: model)
+            candidates[i].score = Double(candidates[i].features[ColourFeatures.rxPeakIndex])
         }
+        if let reranker = options.rgbReranker {
+            for i in candidates.indices { candidates[i].score = reranker.probability(candidates[i].features) }
+        }
+        return candidates
     }
 
-    private func runHotspot(_ info: ImageInfo) throws(ImagingError) -> [(Blob, String)] {
+    // MARK: Thermal
+
+    private func runThermal(_ info: ImageInfo) throws(ImagingError) -> [Candidate] {
         let band = max(1, options.bandRows)
         let (width, height) = Self.scoredSize(info)
-        ring.reserve(rows: band + hotspot.haloRows, rowBytes: info.rowBytes)
+        let margin = options.ringWidth
+        ring.reserve(rows: band + hotspot.haloRows + featureRows, rowBytes: info.rowBytes)
         hotspot.begin(width: width, height: height, bytesPerSample: info.bytesPerSample)
         labeler.reset()
         coldLabeler.reset()
+        tracker.reset()
+        let ring = self.ring
+        let bytesPerSample = info.bytesPerSample
+        let make = { [self] (blob: Blob, kind: CandidateKind, rows: Range<Int>) -> Candidate in
+            let (bg, scale) = hotspot.background(x: blob.peakX, y: blob.peakY)
+            let f = ThermalFeatures.compute(
+                blob: blob, kind: kind, ring: ring, rows: rows, width: width, height: height,
+                bytesPerSample: bytesPerSample, ringWidth: margin, background: bg, localScale: scale)
+            return Candidate(kind: kind, blob: blob, features: f)
+        }
         var decoded = 0
         var next = 0  // next row to score
+        func collect() {
+            closed.removeAll(keepingCapacity: true)
+            labeler.drainClosed(into: &closed)
+            tracker.add(closed, kind: .hotspot)
+            closed.removeAll(keepingCapacity: true)
+            coldLabeler.drainClosed(into: &closed)
+            tracker.add(closed, kind: .coldspot)
+        }
         while decoded < info.height || next < height {
-            // Decode until the next row can be scored, without overwriting rows not yet scored.
-            if decoded < info.height && decoded - next + band <= ring.capacity {
-                let n = try ring.fill(from: decoder, startingAt: decoded, count: min(band, info.height - decoded))
-                if n == 0 {
+            // Decode when the band fits without overwriting rows not yet scored.
+            if decoded < info.height && decoded - next + band <= ring.capacity - featureRows {
+                let n = min(band, info.height - decoded)
+                let rows = available(decoded: decoded)
+                tracker.process(
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: margin
+                ) { make($0, $1, rows) }
+                let got = try ring.fill(from: decoder, startingAt: decoded, count: n)
+                if got == 0 {
                     throw ImagingError(.truncated, "decoder stopped at row \(decoded) of \(info.height)", file: decoder.file)
                 }
-                decoded += n
+                decoded += got
                 hotspot.rowsDecoded(min(decoded, height), ring: ring)
             }
             while next < height && hotspot.canScore(row: next) {
                 hotspot.process(ring: ring, row: next, hot: &labeler, cold: &coldLabeler)
                 next += 1
             }
+            collect()
+            let now = available(decoded: decoded)
+            tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: margin) {
+                make($0, $1, now)
+            }
             precondition(next >= height || decoded < info.height || hotspot.canScore(row: next))
         }
-        var blobs = labeler.finish().map { ($0, "hotspot") }
-        if options.hotspot.detectCold { blobs += coldLabeler.finish().map { ($0, "coldspot") } }
-        return blobs
+        labeler.closeAll()
+        coldLabeler.closeAll()
+        collect()
+        let end = available(decoded: info.height)
+        tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: margin) {
+            make($0, $1, end)
+        }
+        var candidates = tracker.finish()
+        let frame = hotspot.frameStatistics()
+        for i in candidates.indices {
+            ThermalFeatures.finish(&candidates[i], frameMedian: frame.median, frameScale: frame.scale)
+            candidates[i].score = Double(candidates[i].blob.peak)
+        }
+        if let reranker = options.thermalReranker {
+            for i in candidates.indices { candidates[i].score = reranker.probability(candidates[i].features) }
+        }
+        return candidates
     }
 
-    private func detections(from blobs: [(Blob, String)], info: ImageInfo) -> [Detection] {
+    // MARK: Output
+
+    /// A candidate's box at full resolution.
+    static func box(_ b: Blob, info: ImageInfo) -> Box {
         let s = info.scale
-        let all = blobs.map { (b, name) -> Detection in
-            let x = min(b.minX * s, info.sourceWidth - 1), y = min(b.minY * s, info.sourceHeight - 1)
-            let box = Box(
-                x: x, y: y, width: min(b.width * s, info.sourceWidth - x), height: min(b.height * s, info.sourceHeight - y))
-            return Detection(box: box, score: Double(b.peak), detector: name, area: b.area)
+        let x = min(b.minX * s, info.sourceWidth - 1), y = min(b.minY * s, info.sourceHeight - 1)
+        return Box(x: x, y: y, width: min(b.width * s, info.sourceWidth - x), height: min(b.height * s, info.sourceHeight - y))
+    }
+
+    private func detections(from candidates: [Candidate], info: ImageInfo) -> [Detection] {
+        let all = candidates.map { c in
+            Detection(box: Self.box(c.blob, info: info), score: c.score, detector: c.kind.rawValue, area: c.blob.area)
         }
         return NonMaximumSuppression.apply(all, iou: options.nmsIoU, limit: options.maxDetectionsPerFrame)
     }

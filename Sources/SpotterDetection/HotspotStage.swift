@@ -263,6 +263,27 @@ public struct HotspotStage {
         }
     }
 
+    /// Background and scale at pixel (x, y): the filtered mesh interpolated as for scoring (the row must be scorable).
+    public func background(x: Int, y: Int) -> (background: Float, scale: Float) {
+        let (j0, j1, ty) = Self.interpolation(position: y, cell: cell, cells: cellsY, length: height)
+        let (i0, i1, tx) = Self.interpolation(position: x, cell: cell, cells: cellsX, length: width)
+        func bilinear(_ m: [Float]) -> Float {
+            let top = m[j0 * cellsX + i0] * (1 - tx) + m[j0 * cellsX + i1] * tx
+            let bottom = m[j1 * cellsX + i0] * (1 - tx) + m[j1 * cellsX + i1] * tx
+            return top * (1 - ty) + bottom * ty
+        }
+        return (bilinear(median), max(bilinear(scale), parameters.deviationFloor))
+    }
+
+    /// The median of the cells' medians and of their scales over the cell rows computed so far: the frame's typical
+    /// level and noise (a night frame and a sunlit day frame differ here).
+    public func frameStatistics() -> (median: Float, scale: Float) {
+        let n = rawRows * cellsX
+        guard n > 0 else { return (0, 1) }
+        let medians = rawMedian.prefix(n).sorted(), scales = rawScale.prefix(n).sorted()
+        return (medians[(n - 1) / 2], scales[(n - 1) / 2])
+    }
+
     /// The z-scores of the last processed row (for tests).
     public func lastScores() -> [Float] { Array(z.prefix(width)) }
 

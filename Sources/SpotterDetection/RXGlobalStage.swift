@@ -1,12 +1,13 @@
 import SpotterImaging
 
 /// Global RX colour anomaly over a frame streamed in bands: squared Mahalanobis distance of every pixel to the
-/// whole frame's colour mean and covariance.
+/// frame's colour mean and covariance.
 ///
-/// The frame's statistics are only known once its last row has been decoded, and the frame is never held whole.
-/// So each band is first scored against the statistics of the rows seen so far (including its own), and pixels
-/// at or above `threshold × prescoreFraction` are kept as compact records (position + colour, 8 bytes). When the
-/// frame ends, the records are re-scored against the final statistics, thresholded, and labelled into blobs.
+/// The frame's statistics are only complete once its last row has been decoded, and the frame is never held whole.
+/// So each band is scored against the statistics of the rows seen so far (its own included), and the pixels at or
+/// above the candidate threshold become runs for the labeller: a permissive first cut. When the frame ends, each
+/// candidate's strongest and mean colours are scored again against the whole frame's statistics (`finalModel`),
+/// which is the RX score the candidate is reported with.
 ///
 /// Colour space: the Mahalanobis distance is invariant under invertible affine colour maps, so scoring the decoded
 /// RGB gives exactly the scores of any linear opponent space (Y-Cb-Cr, O1-O2-O3); only the small covariance floor
@@ -14,21 +15,17 @@ import SpotterImaging
 /// The statistics are taken from every `statisticsRowStep`-th row (every 8th: 1.1 M of a 9 MP frame's pixels),
 /// which changes them by far less than the difference between two frames of the same scene.
 ///
-/// - Complexity: O(pixels) per frame; memory O(width + records), records capped at `maxCandidateFraction`.
+/// - Complexity: O(pixels) per frame; memory O(width), allocated once per worker.
 public struct RXGlobalStage {
     public var parameters: RXParameters
     public var reference: Bool
     private var moments = ColourMoments()
-    private var records: [UInt64] = []
-    private var prescore: Float = 0
-    private var capacity = 0
-    private var step = 1
     private var scores: UnsafeMutablePointer<Float>
     private var scoresCapacity = 0
-    /// How often the candidate cap forced a higher pre-selection threshold in this frame.
-    public private(set) var capRaises = 0
-    /// The model of the whole frame, after `finish`.
-    public private(set) var finalModel: RXModel?
+    private var step = 1
+    private var runs: [Run] = []
+    /// The running model the last band was scored with.
+    public private(set) var runningModel: RXModel?
 
     public init(parameters: RXParameters, reference: Bool = false) {
         self.parameters = parameters
@@ -46,11 +43,7 @@ public struct RXGlobalStage {
     public mutating func begin(width: Int, height: Int) {
         step = max(1, min(parameters.statisticsRowStep, height / 64))
         moments = ColourMoments()
-        records.removeAll(keepingCapacity: true)
-        prescore = parameters.threshold * parameters.prescoreFraction
-        capacity = max(10_000, Int(Double(width * height) * parameters.maxCandidateFraction))
-        capRaises = 0
-        finalModel = nil
+        runningModel = nil
         if width > scoresCapacity {
             scores.deallocate()
             scores = .allocate(capacity: width)
@@ -58,8 +51,9 @@ public struct RXGlobalStage {
         }
     }
 
-    /// Consumes rows `[y0, y1)` of RGBX pixels from `ring`.
-    public mutating func consume(ring: RowRing, rows y0: Int, _ y1: Int, width: Int) {
+    /// Consumes rows `[y0, y1)` of RGBX pixels from `ring`, adding the runs at or above the candidate threshold
+    /// (in d² units) to `labeler`.
+    public mutating func consume(ring: RowRing, rows y0: Int, _ y1: Int, width: Int, into labeler: inout RunLabeler) {
         for y in y0..<y1 where y % step == 0 {
             let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt8.self))
             if reference {
@@ -69,80 +63,21 @@ public struct RXGlobalStage {
             }
         }
         guard let model = RXModel(moments, floor: parameters.covarianceFloor) else { return }
-        let threshold = prescore
+        runningModel = model
+        let threshold = parameters.threshold
         for y in y0..<y1 {
             let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt8.self))
+            runs.removeAll(keepingCapacity: true)
             if reference {
                 _ = RXKernels.scoreReference(p, count: width, model: model, threshold: threshold, into: scores)
-                ThresholdKernels.forEachAtLeastReference(scores, count: width, threshold: threshold) { x in
-                    records.append(Self.pack(x: x, y: y, p))
-                }
+                RunBuilder.runsReference(scores, count: width, threshold: threshold, into: &runs)
             } else if RXKernels.score(p, count: width, model: model, threshold: threshold, into: scores) {
-                ThresholdKernels.forEachAtLeast(scores, count: width, threshold: threshold) { x in
-                    records.append(Self.pack(x: x, y: y, p))
-                }
+                RunBuilder.runs(scores, count: width, threshold: threshold, into: &runs)
             }
-        }
-        if records.count > capacity { tighten(model) }
-    }
-
-    /// Raises the pre-selection threshold until the records fit in half the capacity.
-    private mutating func tighten(_ model: RXModel) {
-        while records.count > capacity / 2 {
-            prescore *= 2
-            capRaises += 1
-            let t = prescore
-            records.removeAll { r in
-                let c = Self.colour(r)
-                return model.distance(c.0, c.1, c.2) < t
-            }
+            if !runs.isEmpty { labeler.add(row: y, runs: runs) }
         }
     }
 
-    /// Re-scores the kept pixels against the whole frame's statistics and labels those at or above the threshold.
-    public mutating func finish(into labeler: inout RunLabeler) {
-        guard let model = RXModel(moments, floor: parameters.covarianceFloor) else { return }
-        finalModel = model
-        let t = parameters.threshold
-        var runs: [Run] = []
-        var rowY = -1
-        var open: Run? = nil
-        for r in records {
-            let x = Int(r & 0xFFFF), y = Int((r >> 16) & 0xFFFF)
-            let c = Self.colour(r)
-            let d = model.distance(c.0, c.1, c.2)
-            guard d >= t else { continue }
-            if y != rowY {
-                if let run = open { runs.append(run) }
-                open = nil
-                if !runs.isEmpty { labeler.add(row: rowY, runs: runs) }
-                runs.removeAll(keepingCapacity: true)
-                rowY = y
-            }
-            if var run = open, run.x1 == x {
-                run.x1 = x + 1
-                run.scoreSum += Double(d)
-                if d > run.peak { run.peak = d; run.peakX = x }
-                open = run
-            } else {
-                if let run = open { runs.append(run) }
-                open = Run(x0: x, x1: x + 1, scoreSum: Double(d), peak: d, peakX: x)
-            }
-        }
-        if let run = open { runs.append(run) }
-        if !runs.isEmpty { labeler.add(row: rowY, runs: runs) }
-    }
-
-    /// Pre-selected pixels currently held.
-    public var recordCount: Int { records.count }
-
-    @inline(__always)
-    static func pack(x: Int, y: Int, _ p: UnsafePointer<UInt8>) -> UInt64 {
-        UInt64(x) | UInt64(y) << 16 | UInt64(p[4 * x]) << 32 | UInt64(p[4 * x + 1]) << 40 | UInt64(p[4 * x + 2]) << 48
-    }
-
-    @inline(__always)
-    static func colour(_ r: UInt64) -> (UInt8, UInt8, UInt8) {
-        (UInt8(truncatingIfNeeded: r >> 32), UInt8(truncatingIfNeeded: r >> 40), UInt8(truncatingIfNeeded: r >> 48))
-    }
+    /// The model of the whole frame (from all the rows seen).
+    public var finalModel: RXModel? { RXModel(moments, floor: parameters.covarianceFloor) }
 }

@@ -152,6 +152,18 @@ public struct RunLabeler {
         }
     }
 
+    /// Hands over the blobs closed so far (in the order they closed) and forgets them.
+    public mutating func drainClosed(into out: inout [Blob]) {
+        out.append(contentsOf: finished)
+        finished.removeAll(keepingCapacity: true)
+    }
+
+    /// Closes every open blob without sorting or capping; the caller drains them with `drainClosed`.
+    public mutating func closeAll() {
+        closeRow(before: Int.max, keep: false)
+        previousY = Int.max - 1
+    }
+
     /// Closes every open blob; call once after the last row. Returns the kept blobs, strongest first.
     public mutating func finish() -> [Blob] {
         closeRow(before: Int.max, keep: false)

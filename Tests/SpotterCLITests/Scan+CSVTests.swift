@@ -35,7 +35,7 @@ struct ScanCSVTests {
                 let score = try #require(Double(row[6]), "\(row)")
                 #expect(score <= previous, "scores must not increase: \(row)")
                 previous = score
-                #expect(["rx", "hotspot"].contains(row[7]) && row[8].isEmpty, "\(row)")
+                #expect(["rx", "contrast", "hotspot", "coldspot"].contains(row[7]) && row[8].isEmpty, "\(row)")
             }
             #expect(Set(ranked.map { $0[1] }) == Set(good), "both good frames have detections")
 

@@ -19,7 +19,7 @@ struct ScanJSONLTests {
             #expect(
                 inside, "\(file): box \([d.x, d.y, d.w, d.h]) not inside \(line.width)x\(line.height)",
                 sourceLocation: sourceLocation)
-            #expect(["rx", "hotspot"].contains(d.detector), "\(file): \(d.detector)", sourceLocation: sourceLocation)
+            #expect(["rx", "contrast", "hotspot", "coldspot"].contains(d.detector), "\(file): \(d.detector)", sourceLocation: sourceLocation)
         }
         let scores = line.detections.map(\.score)
         #expect(scores == scores.sorted(by: >), "\(file): not best first: \(scores)", sourceLocation: sourceLocation)

@@ -26,7 +26,7 @@ struct ScanProfileTests {
         #expect(run.exitCode == 0, "\(run)")
         let line = try #require(FrameLine.parseAll(run)?.first)
         ScanJSONLTests.expectGoodFrame(line, size: (640, 640))
-        #expect(line.detections.allSatisfy { $0.detector == "hotspot" }, "thermal runs the hotspot detector on luma")
+        #expect(line.detections.allSatisfy { ["hotspot", "coldspot"].contains($0.detector) }, "thermal runs the hotspot detector on luma")
     }
 
     /// auto and an explicit profile matching the frame give the same result.

@@ -32,7 +32,7 @@ struct ScanTableTests {
             }
             for row in rows {
                 #expect(frames.contains(row.frame), "row \(row.rank) names \(row.frame), which was not scanned")
-                #expect(["rx", "hotspot"].contains(row.detector), "row \(row.rank): detector \(row.detector)")
+                #expect(["rx", "contrast", "hotspot", "coldspot"].contains(row.detector), "row \(row.rank): detector \(row.detector)")
                 #expect(row.w > 0 && row.h > 0)
             }
         }
@@ -52,10 +52,10 @@ struct ScanTableTests {
             #expect(total > 20)
             #expect(rows.count == total)
             for line in lines {
-                let expected = line.file.hasSuffix("rgb.jpg") ? "rx" : "hotspot"
+                let expected: Set<String> = line.file.hasSuffix("rgb.jpg") ? ["rx", "contrast"] : ["hotspot", "coldspot"]
                 let inTable = rows.filter { $0.frame == line.file }
                 #expect(inTable.count == line.detections.count, "\(line.file)")
-                #expect(inTable.allSatisfy { $0.detector == expected }, "\(line.file) should use \(expected)")
+                #expect(inTable.allSatisfy { expected.contains($0.detector) }, "\(line.file) should use \(expected)")
                 // Same boxes, same order within the frame.
                 #expect(
                     inTable.map { [$0.x, $0.y, $0.w, $0.h] } == line.detections.map { [$0.x, $0.y, $0.w, $0.h] },

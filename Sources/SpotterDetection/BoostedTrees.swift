@@ -1,0 +1,141 @@
+import Foundation
+
+/// A learned re-ranker: gradient-boosted regression trees over a candidate's features, giving the probability that
+/// the candidate is a person. Trained in `tools/` (scikit-learn), stored as JSON in `Models/`, evaluated here.
+///
+/// File format (`"format": "spotter-gbt-1"`): `features` (names, in order), `initial` (raw log-odds before any tree),
+/// and `trees`, each with parallel arrays `feature`, `threshold`, `left`, `right`, `value` over its nodes (node 0 is
+/// the root; a leaf has feature −1 and carries the learning rate already multiplied into `value`). A sample goes left
+/// when `Double(Float(x[feature])) <= threshold`, exactly as scikit-learn compares its float32 features with its
+/// float64 thresholds; probability = 1 / (1 + exp(−(initial + Σ leaf values))).
+public final class BoostedTrees: Sendable {
+    public let version: String
+    public let profile: String
+    public let features: [String]
+    public let path: String
+    let initial: Double
+    let roots: [Int32]
+    let nodeFeature: [Int32]
+    let nodeThreshold: [Double]
+    let nodeLeft: [Int32]
+    let nodeRight: [Int32]
+    let nodeValue: [Double]
+
+    struct File: Decodable {
+        struct Tree: Decodable {
+            var feature: [Int]
+            var threshold: [Double]
+            var left: [Int]
+            var right: [Int]
+            var value: [Double]
+        }
+        var format: String
+        var version: String
+        var profile: String
+        var features: [String]
+        var initial: Double
+        var trees: [Tree]
+    }
+
+    /// Why a model file could not be used.
+    public struct LoadError: Error, CustomStringConvertible {
+        public var path: String
+        public var message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Reads and checks a model file.
+    public init(path: String) throws(LoadError) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw LoadError(path: path, message: "cannot read the model file")
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw LoadError(path: path, message: "not a spotter-gbt model (\(error))")
+        }
+        guard file.format == "spotter-gbt-1" else {
+            throw LoadError(path: path, message: "format \(file.format), expected spotter-gbt-1")
+        }
+        var roots: [Int32] = [], feature: [Int32] = [], threshold: [Double] = [], left: [Int32] = [], right: [Int32] = []
+        var value: [Double] = []
+        for (t, tree) in file.trees.enumerated() {
+            let n = tree.feature.count
+            guard n > 0, tree.threshold.count == n, tree.left.count == n, tree.right.count == n, tree.value.count == n else {
+                throw LoadError(path: path, message: "tree \(t) has arrays of different lengths")
+            }
+            let base = Int32(feature.count)
+            roots.append(base)
+            for i in 0..<n {
+                let isLeaf = tree.feature[i] < 0
+                if !isLeaf {
+                    guard tree.feature[i] < file.features.count, (0..<n).contains(tree.left[i]), (0..<n).contains(tree.right[i]),
+                        tree.left[i] > i, tree.right[i] > i
+                    else { throw LoadError(path: path, message: "tree \(t) node \(i) points outside the tree") }
+                }
+                feature.append(Int32(isLeaf ? -1 : tree.feature[i]))
+                threshold.append(tree.threshold[i])
+                left.append(isLeaf ? -1 : base + Int32(tree.left[i]))
+                right.append(isLeaf ? -1 : base + Int32(tree.right[i]))
+                value.append(tree.value[i])
+            }
+        }
+        self.version = file.version
+        self.profile = file.profile
+        self.features = file.features
+        self.path = path
+        self.initial = file.initial
+        self.roots = roots
+        self.nodeFeature = feature
+        self.nodeThreshold = threshold
+        self.nodeLeft = left
+        self.nodeRight = right
+        self.nodeValue = value
+    }
+
+    /// The raw log-odds for one feature vector.
+    ///
+    /// - Complexity: O(trees × depth), no allocation.
+    public func logit(_ x: [Float]) -> Double {
+        var sum = initial
+        nodeFeature.withUnsafeBufferPointer { f in
+            nodeThreshold.withUnsafeBufferPointer { t in
+                nodeLeft.withUnsafeBufferPointer { l in
+                    nodeRight.withUnsafeBufferPointer { r in
+                        nodeValue.withUnsafeBufferPointer { v in
+                            x.withUnsafeBufferPointer { xs in
+                                for root in roots {
+                                    var node = Int(root)
+                                    while f[node] >= 0 {
+                                        node = Double(xs[Int(f[node])]) <= t[node] ? Int(l[node]) : Int(r[node])
+                                    }
+                                    sum += v[node]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return sum
+    }
+
+    /// The probability that the candidate is a person.
+    public func probability(_ x: [Float]) -> Double {
+        1 / (1 + exp(-logit(x)))
+    }
+
+    /// Checks that the model reads exactly these features, in this order.
+    public func check(features expected: [String]) throws(LoadError) {
+        guard features == expected else {
+            let missing = expected.filter { !features.contains($0) }, extra = features.filter { !expected.contains($0) }
+            throw LoadError(
+                path: path,
+                message: "model features do not match this version's (\(missing.isEmpty ? "" : "missing \(missing) ")\(extra.isEmpty ? "" : "unknown \(extra) ")\(missing.isEmpty && extra.isEmpty ? "different order" : ""))")
+        }
+    }
+}
