@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "spotter", targets: ["spotter"]),
         .library(name: "SpotterImaging", targets: ["SpotterImaging"]),
         .library(name: "SpotterDetection", targets: ["SpotterDetection"]),
+        .library(name: "SpotterEval", targets: ["SpotterEval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,11 +23,13 @@ let package = Package(
         .target(name: "SpotterImaging", dependencies: ["CCodecs"]),
         // Kernels, detectors, blobs, ranking, the per-frame scanner and the batch driver.
         .target(name: "SpotterDetection", dependencies: ["SpotterImaging"]),
+        // Labelled datasets (labels.json) and the evaluation protocol: matching, recall at FPPI, AP, F1, frame AP.
+        .target(name: "SpotterEval"),
         // The command-line tool: parses, calls the libraries, formats.
         .executableTarget(
             name: "spotter",
             dependencies: [
-                "SpotterImaging", "SpotterDetection",
+                "SpotterImaging", "SpotterDetection", "SpotterEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Test-only helpers: dataset paths, seeded random data, synthetic frames, the corrupt-file corpus.
@@ -36,6 +39,7 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"]),
+        .testTarget(name: "SpotterEvalTests", dependencies: ["SpotterEval", "_SpotterTestSupport"]),
         .testTarget(name: "SpotterCLITests", dependencies: ["spotter", "_SpotterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
