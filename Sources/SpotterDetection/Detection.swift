@@ -61,6 +61,8 @@ public struct FrameResult: Sendable {
     public var diagnostics: [String]
     /// Which detector set ran (`rgb` or `thermal`), when it got that far.
     public var profile: String?
+    /// Every candidate with its features, when `ScanOptions.keepCandidates` is set (boxes at full resolution).
+    public var candidates: [(box: Box, candidate: Candidate)]? = nil
 
     public init(
         file: String, width: Int = 0, height: Int = 0, detections: [Detection] = [], error: ImagingError? = nil,

@@ -101,6 +101,7 @@ public final class FrameScanner {
             }
             decoder.end()
             result.detections = detections(from: candidates, info: info)
+            if options.keepCandidates { result.candidates = candidates.map { (Self.box($0.blob, info: info), $0) } }
         } catch {
             decoder.end()
             result.error = error

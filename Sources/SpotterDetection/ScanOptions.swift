@@ -65,6 +65,8 @@ public struct ScanOptions: Sendable {
     public var maxPixels: Int = DecodeOptions.defaultMaxPixels
     public var maxSide: Int = DecodeOptions.defaultMaxSide
     public var maxFileBytes: Int = DecodeOptions.defaultMaxFileBytes
+    /// Keep every candidate with its features in the frame's result (for training and analysis).
+    public var keepCandidates: Bool = false
     /// Run the plain reference kernels instead of the vectorised ones (for bisecting and measuring).
     public var referenceKernels: Bool = KernelMode.referenceFromEnvironment
 

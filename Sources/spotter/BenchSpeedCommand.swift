@@ -50,7 +50,7 @@ struct BenchSpeed: ParsableCommand {
             throw ExitCode(2)
         }
         let files = Array([[String]](repeating: listing.files, count: `repeat`).joined())
-        let batch = BatchScanner(options: scan.options, threads: threads)
+        let batch = BatchScanner(options: try scan.options(notes: { writeStderr("spotter: \($0)\n") }), threads: threads)
 
         func pass(_ mode: BatchScanner.Mode) -> (seconds: Double, megapixels: Double, failed: Int, detections: Int) {
             let box = PassTotals()

@@ -25,14 +25,27 @@ struct ScanArguments: ParsableArguments {
     @Option(help: "Refuse frames larger than this many megapixels (protects against decompression bombs).")
     var maxMegapixels: Double = Double(DecodeOptions.defaultMaxPixels) / 1e6
 
+    @Option(help: "Folder of detector profiles and re-rankers (default: SPOTTER_MODELS, else the package's Models/).")
+    var models: String?
+
+    @Flag(help: "Rank candidates by their detector's own strength instead of the learned re-ranker.")
+    var noRerank = false
+
     func validate() throws {
         guard [1, 2, 4, 8].contains(scale) else { throw ValidationError("--scale must be 1, 2, 4 or 8 (got \(scale))") }
         guard maxMegapixels > 0 else { throw ValidationError("--max-megapixels must be positive") }
     }
 
-    var options: ScanOptions {
+    /// Scan options from the profiles in Models/ and the command line; notes go to stderr.
+    func options(notes: (String) -> Void) throws -> ScanOptions {
         var o = ScanOptions()
         o.profile = profile
+        do {
+            for n in try ModelLibrary.configure(&o, models: models, rerank: !noRerank) { notes(n) }
+        } catch {
+            writeStderr("spotter: \(error)\n")
+            throw ExitCode(1)
+        }
         o.scale = scale
         o.maxPixels = Int(maxMegapixels * 1e6)
         return o
@@ -140,7 +153,7 @@ struct Scan: ParsableCommand {
                 next += 1
             }
         }
-        let batch = BatchScanner(options: scan.options, threads: threads ?? defaultThreads())
+        let batch = BatchScanner(options: try scan.options(notes: { console.note($0) }), threads: threads ?? defaultThreads())
         batch.run(
             files: files,
             onResult: { index, result in

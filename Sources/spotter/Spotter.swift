@@ -10,6 +10,6 @@ struct Spotter: ParsableCommand {
             64 for usage errors.
             """,
         version: "0.1.0",
-        subcommands: [Scan.self, Crop.self, BenchSpeed.self],
+        subcommands: [Scan.self, Crop.self, Bench.self, BenchSpeed.self],
         defaultSubcommand: nil)
 }
