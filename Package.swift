@@ -38,7 +38,8 @@ let package = Package(
             name: "SpotterImagingTests", dependencies: ["SpotterImaging", "_SpotterTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"]),
+            name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "SpotterEvalTests", dependencies: ["SpotterEval", "_SpotterTestSupport"]),
         .testTarget(name: "SpotterCLITests", dependencies: ["spotter", "_SpotterTestSupport"]),
     ],

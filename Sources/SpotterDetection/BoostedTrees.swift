@@ -15,11 +15,18 @@ public final class BoostedTrees: Sendable {
     public let path: String
     let initial: Double
     let roots: [Int32]
-    let nodeFeature: [Int32]
-    let nodeThreshold: [Double]
-    let nodeLeft: [Int32]
-    let nodeRight: [Int32]
-    let nodeValue: [Double]
+    /// All trees' nodes, packed for locality. A split sends x left when `x <= threshold`; the Float threshold is the
+    /// largest Float not above the file's Double threshold, so the Float comparison decides exactly as
+    /// `Double(x) <= threshold` would. A leaf has `feature` −1 and its value in `value`.
+    let nodes: [Node]
+
+    struct Node {
+        var feature: Int32
+        var left: Int32
+        var right: Int32
+        var threshold: Float
+        var value: Double
+    }
 
     struct File: Decodable {
         struct Tree: Decodable {
@@ -90,11 +97,11 @@ public final class BoostedTrees: Sendable {
         self.path = path
         self.initial = file.initial
         self.roots = roots
-        self.nodeFeature = feature
-        self.nodeThreshold = threshold
-        self.nodeLeft = left
-        self.nodeRight = right
-        self.nodeValue = value
+        self.nodes = (0..<feature.count).map { i in
+            var t = Float(threshold[i])
+            if Double(t) > threshold[i] { t = t.nextDown }
+            return Node(feature: feature[i], left: left[i], right: right[i], threshold: t, value: value[i])
+        }
     }
 
     /// The raw log-odds for one feature vector.
@@ -102,26 +109,53 @@ public final class BoostedTrees: Sendable {
     /// - Complexity: O(trees × depth), no allocation.
     public func logit(_ x: [Float]) -> Double {
         var sum = initial
-        nodeFeature.withUnsafeBufferPointer { f in
-            nodeThreshold.withUnsafeBufferPointer { t in
-                nodeLeft.withUnsafeBufferPointer { l in
-                    nodeRight.withUnsafeBufferPointer { r in
-                        nodeValue.withUnsafeBufferPointer { v in
-                            x.withUnsafeBufferPointer { xs in
-                                for root in roots {
-                                    var node = Int(root)
-                                    while f[node] >= 0 {
-                                        node = Double(xs[Int(f[node])]) <= t[node] ? Int(l[node]) : Int(r[node])
-                                    }
-                                    sum += v[node]
+        nodes.withUnsafeBufferPointer { n in
+            x.withUnsafeBufferPointer { xs in
+                for root in roots {
+                    var node = Int(root)
+                    while n[node].feature >= 0 {
+                        node = xs[Int(n[node].feature)] <= n[node].threshold ? Int(n[node].left) : Int(n[node].right)
+                    }
+                    sum += n[node].value
+                }
+            }
+        }
+        return sum
+    }
+
+    /// The probabilities of many feature vectors, tree by tree (each tree's nodes stay in cache for the batch).
+    ///
+    /// A cascade when there are more than `keep` vectors: all go through the first `firstTrees` trees, and only the
+    /// `keep` with the highest partial sums go through the rest; the others keep their partial sum (boosting puts most
+    /// of the signal in the early trees, and a frame reports far fewer than `keep` detections).
+    ///
+    /// - Complexity: O(n × firstTrees + keep × trees) tree walks; allocates the result.
+    public func probabilities(_ vectors: [[Float]], firstTrees: Int = Int.max, keep: Int = Int.max) -> [Double] {
+        var sums = [Double](repeating: initial, count: vectors.count)
+        let split = vectors.count > keep ? min(firstTrees, roots.count) : roots.count
+        func walk(_ trees: ArraySlice<Int32>, _ indices: [Int]) {
+            nodes.withUnsafeBufferPointer { n in
+                sums.withUnsafeMutableBufferPointer { s in
+                    for root in trees {
+                        for k in indices {
+                            vectors[k].withUnsafeBufferPointer { xs in
+                                var node = Int(root)
+                                while n[node].feature >= 0 {
+                                    node = xs[Int(n[node].feature)] <= n[node].threshold ? Int(n[node].left) : Int(n[node].right)
                                 }
+                                s[k] += n[node].value
                             }
                         }
                     }
                 }
             }
         }
-        return sum
+        walk(roots[..<split], Array(vectors.indices))
+        if split < roots.count {
+            let best = vectors.indices.sorted { sums[$0] > sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }.prefix(keep)
+            walk(roots[split...], Array(best))
+        }
+        return sums.map { 1 / (1 + exp(-$0)) }
     }
 
     /// The probability that the candidate is a person.

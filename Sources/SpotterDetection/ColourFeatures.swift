@@ -30,10 +30,12 @@ public enum ColourFeatures {
         var ringN: Float = 0, ringY: Float = 0, ringCb: Float = 0, ringCr: Float = 0, ringYY: Float = 0, ringCC: Float = 0
         var inN: Float = 0, inY: Float = 0, inCb: Float = 0, inCr: Float = 0, inYY: Float = 0
         var inR: Float = 0, inG: Float = 0, inB: Float = 0
-        for y in y0..<y1 {
+        // Large boxes are sampled on a grid, so no candidate costs more than about 2,000 pixel visits.
+        let step = max(1, Int((Double((x1 - x0) * max(1, y1 - y0)) / 2048).squareRoot()))
+        for y in stride(from: y0, to: y1, by: step) {
             let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
             let insideRow = y >= blob.minY && y <= blob.maxY
-            for x in x0..<x1 {
+            for x in stride(from: x0, to: x1, by: step) {
                 let r = Float(p[4 * x]), g = Float(p[4 * x + 1]), b = Float(p[4 * x + 2])
                 let (l, cb, cr) = ycc(r, g, b)
                 if insideRow && x >= blob.minX && x <= blob.maxX {
@@ -55,22 +57,30 @@ public enum ColourFeatures {
             ? max(0, ringCC / rN - ringMeanCb * ringMeanCb - ringMeanCr * ringMeanCr).squareRoot() : 0
         let inSDY = max(0, inYY / iN - inMeanY * inMeanY).squareRoot()
         // The inside pixel farthest from the ring's mean colour, and how many are at least half as far.
+        let insideRows = stride(from: max(y0, blob.minY), to: max(max(y0, blob.minY), min(y1, blob.maxY + 1)), by: step)
+        let insideColumns = stride(from: blob.minX, through: blob.maxX, by: step)
+        func distance(_ p: UnsafeMutablePointer<UInt8>, _ x: Int) -> (Float, (Float, Float, Float)) {
+            let r = Float(p[4 * x]), g = Float(p[4 * x + 1]), b = Float(p[4 * x + 2])
+            let (l, cb, cr) = ycc(r, g, b)
+            let d = ((l - ringMeanY) * (l - ringMeanY) + (cb - ringMeanCb) * (cb - ringMeanCb)
+                + (cr - ringMeanCr) * (cr - ringMeanCr)).squareRoot()
+            return (d, (r, g, b))
+        }
         var peakDistance: Float = 0
         var peak: (Float, Float, Float) = (inR / iN, inG / iN, inB / iN)
-        var distances: [Float] = []
-        distances.reserveCapacity(blob.width * blob.height)
-        for y in max(y0, blob.minY)..<max(max(y0, blob.minY), min(y1, blob.maxY + 1)) {
+        for y in insideRows {
             let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
-            for x in blob.minX...blob.maxX {
-                let r = Float(p[4 * x]), g = Float(p[4 * x + 1]), b = Float(p[4 * x + 2])
-                let (l, cb, cr) = ycc(r, g, b)
-                let d = ((l - ringMeanY) * (l - ringMeanY) + (cb - ringMeanCb) * (cb - ringMeanCb)
-                    + (cr - ringMeanCr) * (cr - ringMeanCr)).squareRoot()
-                distances.append(d)
-                if d > peakDistance { peakDistance = d; peak = (r, g, b) }
+            for x in insideColumns {
+                let (d, rgb) = distance(p, x)
+                if d > peakDistance { peakDistance = d; peak = rgb }
             }
         }
-        let halfArea = Float(distances.filter { $0 >= peakDistance / 2 }.count)
+        var halfCount = 0
+        for y in insideRows {
+            let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
+            for x in insideColumns where distance(p, x).0 >= peakDistance / 2 { halfCount += 1 }
+        }
+        let halfArea = Float(halfCount * step * step)
         let dY = inMeanY - ringMeanY, dCb = inMeanCb - ringMeanCb, dCr = inMeanCr - ringMeanCr
         let dC = (dCb * dCb + dCr * dCr).squareRoot()
         let w = Float(blob.width), h = Float(blob.height)

@@ -31,19 +31,42 @@ public struct DetectorProfile: Sendable {
 
     /// Keys a profile may set, and where they go.
     static let setters: [String: @Sendable (inout ScanOptions, Double) -> Void] = [
+        // Candidate settings go to the family being configured: see `apply`.
         "rx.threshold": { $0.rx.threshold = Float($1) },
         "rx.covariance_floor": { $0.rx.covarianceFloor = $1 },
         "rx.statistics_row_step": { $0.rx.statisticsRowStep = Int($1) },
+        "contrast.enabled": { $0.contrast.enabled = $1 != 0 },
+        "contrast.cell_size": { $0.contrast.cellSize = Int($1) },
+        "contrast.threshold": { $0.contrast.threshold = Float($1) },
+        "contrast.extra_level_1": { setLevel(&$0.contrast.extraLevels, 0, $1) },
+        "contrast.extra_level_2": { setLevel(&$0.contrast.extraLevels, 1, $1) },
+        "contrast.luma_floor": { $0.contrast.lumaFloor = Float($1) },
+        "contrast.chroma_floor": { $0.contrast.chromaFloor = Float($1) },
         "hotspot.cell_size": { $0.hotspot.cellSize = Int($1) },
         "hotspot.threshold": { $0.hotspot.threshold = Float($1) },
         "hotspot.deviation_floor": { $0.hotspot.deviationFloor = Float($1) },
         "hotspot.detect_cold": { $0.hotspot.detectCold = $1 != 0 },
-        "candidates.max_per_frame": { $0.maxCandidatesPerFrame = Int($1) },
-        "candidates.ring_width": { $0.ringWidth = Int($1) },
-        "detections.max_per_frame": { $0.maxDetectionsPerFrame = Int($1) },
-        "detections.nms_iou": { $0.nmsIoU = $1 },
+        "hotspot.extra_level_1": { setLevel(&$0.hotspot.extraLevels, 0, $1) },
+        "hotspot.extra_level_2": { setLevel(&$0.hotspot.extraLevels, 1, $1) },
+        "hotspot.extra_level_3": { setLevel(&$0.hotspot.extraLevels, 2, $1) },
+        "candidates.max_per_source": { _, _ in },
+        "candidates.ring_width": { _, _ in },
+        "detections.max_per_frame": { _, _ in },
+        "detections.nms_iou": { _, _ in },
+        "reranker.cascade_trees": { _, _ in },
+        "reranker.cascade_keep": { _, _ in },
         "band_rows": { $0.bandRows = Int($1) },
     ]
+
+    /// Sets extra level `index` (0 removes it and the ones after it).
+    private static func setLevel(_ levels: inout [Float], _ index: Int, _ value: Double) {
+        if value <= 0 {
+            levels = Array(levels.prefix(index))
+            return
+        }
+        while levels.count <= index { levels.append(levels.last ?? 0) }
+        levels[index] = Float(value)
+    }
 
     public init(path: String) throws(LoadError) {
         let file: File
@@ -71,8 +94,20 @@ public struct DetectorProfile: Sendable {
         self.path = path
     }
 
-    /// Applies the parameters to `options` (only those of this profile's family are read by the scan).
+    /// Applies the parameters to `options`: detector parameters by name, candidate settings to this family's.
     public func apply(to options: inout ScanOptions) {
-        for (key, value) in parameters.sorted(by: { $0.key < $1.key }) { Self.setters[key]?(&options, value) }
+        var settings = family == .thermal ? options.thermalCandidates : options.rgbCandidates
+        for (key, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            switch key {
+            case "candidates.max_per_source": settings.maxPerSource = Int(value)
+            case "candidates.ring_width": settings.ringWidth = Int(value)
+            case "detections.max_per_frame": settings.maxDetectionsPerFrame = Int(value)
+            case "detections.nms_iou": settings.nmsIoU = value
+            case "reranker.cascade_trees": settings.cascadeTrees = Int(value)
+            case "reranker.cascade_keep": settings.cascadeKeep = Int(value)
+            default: Self.setters[key]?(&options, value)
+            }
+        }
+        if family == .thermal { options.thermalCandidates = settings } else { options.rgbCandidates = settings }
     }
 }

@@ -1,4 +1,7 @@
 import SpotterImaging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Scans one frame at a time: decodes it in bands into a ring of rows and runs the detector set on each band, so a
 /// frame is never held whole. Blobs above a permissive threshold become candidates; their features are computed
@@ -11,8 +14,11 @@ public final class FrameScanner {
     private let ring = RowRing()
     private var rx: RXGlobalStage
     private var hotspot: HotspotStage
+    private var contrast: ContrastStage
+    private var contrastLabelers: [RunLabeler] = []
     private var labeler = RunLabeler(maxBlobs: Int.max / 4)
-    private var coldLabeler = RunLabeler(maxBlobs: Int.max / 4)
+    private var hotLabelers: [RunLabeler] = []
+    private var coldLabelers: [RunLabeler] = []
     private var tracker: CandidateTracker
     private var closed: [Blob] = []
     /// Rows of margin below and above a candidate its features look at, plus the tallest box measured whole.
@@ -22,12 +28,14 @@ public final class FrameScanner {
         self.options = options
         rx = RXGlobalStage(parameters: options.rx, reference: options.referenceKernels)
         hotspot = HotspotStage(parameters: options.hotspot, reference: options.referenceKernels)
-        tracker = CandidateTracker(limit: options.maxCandidatesPerFrame)
+        contrast = ContrastStage(parameters: options.contrast, reference: options.referenceKernels)
+        tracker = CandidateTracker(limit: options.rgbCandidates.maxPerSource)
     }
 
     deinit {
         rx.deallocate()
         hotspot.deallocate()
+        contrast.deallocate()
     }
 
     private func decodeOptions(colour: DecodeOptions.Colour) -> DecodeOptions {
@@ -100,7 +108,8 @@ public final class FrameScanner {
             case .thermal: candidates = try runThermal(info)
             }
             decoder.end()
-            result.detections = detections(from: candidates, info: info)
+            result.detections = detections(
+                from: candidates, info: info, settings: profile == .thermal ? options.thermalCandidates : options.rgbCandidates)
             if options.keepCandidates { result.candidates = candidates.map { (Self.box($0.blob, info: info), $0) } }
         } catch {
             decoder.end()
@@ -125,7 +134,7 @@ public final class FrameScanner {
     }
 
     /// Rows the ring keeps for candidate features on top of what the detectors need.
-    private var featureRows: Int { 2 * options.ringWidth + Self.tallestMeasured }
+    private func featureRows(_ settings: CandidateSettings) -> Int { 2 * settings.ringWidth + Self.tallestMeasured }
 
     /// Rows the ring holds after `decoded` rows have been decoded.
     private func available(decoded: Int) -> Range<Int> { max(0, decoded - ring.capacity)..<decoded }
@@ -135,10 +144,20 @@ public final class FrameScanner {
     private func runRGB(_ info: ImageInfo) throws(ImagingError) -> [Candidate] {
         let band = max(1, options.bandRows)
         let (width, height) = Self.scoredSize(info)
-        let margin = options.ringWidth
-        ring.reserve(rows: band + featureRows, rowBytes: info.rowBytes)
+        let settings = options.rgbCandidates
+        let margin = settings.ringWidth
+        let featureRows = featureRows(settings)
+        tracker.limit = settings.maxPerSource
+        let useContrast = options.contrast.enabled
+        ring.reserve(rows: band + (useContrast ? contrast.haloRows(width: width) : 0) + featureRows, rowBytes: info.rowBytes)
         rx.begin(width: width, height: height)
         labeler.reset()
+        let levels = [options.contrast.threshold] + options.contrast.extraLevels
+        if useContrast {
+            contrast.begin(width: width, height: height)
+            if contrastLabelers.count != levels.count { contrastLabelers = levels.map { _ in RunLabeler(maxBlobs: Int.max / 4) } }
+            for i in levels.indices { contrastLabelers[i].reset() }
+        }
         tracker.reset()
         let ring = self.ring
         let make = { (blob: Blob, kind: CandidateKind, rows: Range<Int>) -> Candidate in
@@ -149,38 +168,61 @@ public final class FrameScanner {
             c.meanColour = mean
             return c
         }
-        var y = 0
-        while y < info.height {
-            let n = min(band, info.height - y)
-            // Candidates whose top rows the next band overwrites are measured now.
-            let rows = available(decoded: y)
-            tracker.process(decoded: y, height: height, firstRowKept: max(0, y + n - ring.capacity), margin: margin) {
-                make($0, $1, rows)
-            }
-            let got = try ring.fill(from: decoder, startingAt: y, count: n)
-            if got == 0 { throw ImagingError(.truncated, "decoder stopped at row \(y) of \(info.height)", file: decoder.file) }
-            if y < height { rx.consume(ring: ring, rows: y, min(y + got, height), width: width, into: &labeler) }
-            y += got
+        func collect() {
             closed.removeAll(keepingCapacity: true)
             labeler.drainClosed(into: &closed)
-            tracker.add(closed, kind: .rx)
-            let now = available(decoded: y)
-            tracker.process(decoded: y, height: height, firstRowKept: now.lowerBound, margin: margin) { make($0, $1, now) }
+            tracker.add(closed, kind: .rx, level: options.rx.threshold)
+            guard useContrast else { return }
+            for (i, level) in levels.enumerated() {
+                closed.removeAll(keepingCapacity: true)
+                contrastLabelers[i].drainClosed(into: &closed)
+                tracker.add(closed, kind: .contrast, level: level)
+            }
+        }
+        var decoded = 0
+        var next = useContrast ? 0 : height  // next row for the contrast stage
+        while decoded < info.height || next < height {
+            if decoded < info.height && decoded - next + band <= ring.capacity - featureRows {
+                let n = min(band, info.height - decoded)
+                // Candidates whose top rows the next band overwrites are measured now.
+                let rows = available(decoded: decoded)
+                tracker.process(
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: margin
+                ) { make($0, $1, rows) }
+                let got = try ring.fill(from: decoder, startingAt: decoded, count: n)
+                if got == 0 {
+                    throw ImagingError(.truncated, "decoder stopped at row \(decoded) of \(info.height)", file: decoder.file)
+                }
+                if decoded < height { rx.consume(ring: ring, rows: decoded, min(decoded + got, height), width: width, into: &labeler) }
+                decoded += got
+                if useContrast { contrast.rowsDecoded(min(decoded, height), ring: ring) }
+            }
+            while next < height && contrast.canScore(row: next) {
+                contrast.process(ring: ring, row: next, labelers: &contrastLabelers, levels: levels)
+                next += 1
+            }
+            collect()
+            let now = available(decoded: decoded)
+            tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: margin) {
+                make($0, $1, now)
+            }
         }
         labeler.closeAll()
-        closed.removeAll(keepingCapacity: true)
-        labeler.drainClosed(into: &closed)
-        tracker.add(closed, kind: .rx)
+        for i in contrastLabelers.indices { contrastLabelers[i].closeAll() }
+        collect()
         let end = available(decoded: info.height)
         tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: margin) { make($0, $1, end) }
         var candidates = tracker.finish()
+        if getenv("SPOTTER_DEBUG_TRACKER") != nil { print("tracker: measured \(tracker.measured), dropped \(tracker.dropped), kept \(candidates.count)") }
         let model = rx.finalModel
         for i in candidates.indices {
             ColourFeatures.finish(&candidates[i], model: model)
             candidates[i].score = Double(candidates[i].features[ColourFeatures.rxPeakIndex])
         }
-        if let reranker = options.rgbReranker {
-            for i in candidates.indices { candidates[i].score = reranker.probability(candidates[i].features) }
+        if let reranker = settings.reranker {
+            let p = reranker.probabilities(
+                candidates.map(\.features), firstTrees: settings.cascadeTrees, keep: settings.cascadeKeep)
+            for (i, p) in p.enumerated() { candidates[i].score = p }
         }
         return candidates
     }
@@ -190,11 +232,21 @@ public final class FrameScanner {
     private func runThermal(_ info: ImageInfo) throws(ImagingError) -> [Candidate] {
         let band = max(1, options.bandRows)
         let (width, height) = Self.scoredSize(info)
-        let margin = options.ringWidth
-        ring.reserve(rows: band + hotspot.haloRows + featureRows, rowBytes: info.rowBytes)
+        let settings = options.thermalCandidates
+        let margin = settings.ringWidth
+        let featureRows = featureRows(settings)
+        tracker.limit = settings.maxPerSource
+        ring.reserve(rows: band + hotspot.haloRows(width: width) + featureRows, rowBytes: info.rowBytes)
         hotspot.begin(width: width, height: height, bytesPerSample: info.bytesPerSample)
-        labeler.reset()
-        coldLabeler.reset()
+        let levels = [options.hotspot.threshold] + options.hotspot.extraLevels
+        if hotLabelers.count != levels.count {
+            hotLabelers = levels.map { _ in RunLabeler(maxBlobs: Int.max / 4) }
+            coldLabelers = levels.map { _ in RunLabeler(maxBlobs: Int.max / 4) }
+        }
+        for i in levels.indices {
+            hotLabelers[i].reset()
+            coldLabelers[i].reset()
+        }
         tracker.reset()
         let ring = self.ring
         let bytesPerSample = info.bytesPerSample
@@ -208,12 +260,14 @@ public final class FrameScanner {
         var decoded = 0
         var next = 0  // next row to score
         func collect() {
-            closed.removeAll(keepingCapacity: true)
-            labeler.drainClosed(into: &closed)
-            tracker.add(closed, kind: .hotspot)
-            closed.removeAll(keepingCapacity: true)
-            coldLabeler.drainClosed(into: &closed)
-            tracker.add(closed, kind: .coldspot)
+            for (i, level) in levels.enumerated() {
+                closed.removeAll(keepingCapacity: true)
+                hotLabelers[i].drainClosed(into: &closed)
+                tracker.add(closed, kind: .hotspot, level: level)
+                closed.removeAll(keepingCapacity: true)
+                coldLabelers[i].drainClosed(into: &closed)
+                tracker.add(closed, kind: .coldspot, level: level)
+            }
         }
         while decoded < info.height || next < height {
             // Decode when the band fits without overwriting rows not yet scored.
@@ -231,7 +285,7 @@ public final class FrameScanner {
                 hotspot.rowsDecoded(min(decoded, height), ring: ring)
             }
             while next < height && hotspot.canScore(row: next) {
-                hotspot.process(ring: ring, row: next, hot: &labeler, cold: &coldLabeler)
+                hotspot.process(ring: ring, row: next, hot: &hotLabelers, cold: &coldLabelers, levels: levels)
                 next += 1
             }
             collect()
@@ -241,8 +295,10 @@ public final class FrameScanner {
             }
             precondition(next >= height || decoded < info.height || hotspot.canScore(row: next))
         }
-        labeler.closeAll()
-        coldLabeler.closeAll()
+        for i in levels.indices {
+            hotLabelers[i].closeAll()
+            coldLabelers[i].closeAll()
+        }
         collect()
         let end = available(decoded: info.height)
         tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: margin) {
@@ -250,12 +306,12 @@ public final class FrameScanner {
         }
         var candidates = tracker.finish()
         let frame = hotspot.frameStatistics()
-        for i in candidates.indices {
-            ThermalFeatures.finish(&candidates[i], frameMedian: frame.median, frameScale: frame.scale)
-            candidates[i].score = Double(candidates[i].blob.peak)
-        }
-        if let reranker = options.thermalReranker {
-            for i in candidates.indices { candidates[i].score = reranker.probability(candidates[i].features) }
+        ThermalFeatures.finish(&candidates, frameMedian: frame.median, frameScale: frame.scale)
+        for i in candidates.indices { candidates[i].score = Double(candidates[i].blob.peak) }
+        if let reranker = settings.reranker {
+            let p = reranker.probabilities(
+                candidates.map(\.features), firstTrees: settings.cascadeTrees, keep: settings.cascadeKeep)
+            for (i, p) in p.enumerated() { candidates[i].score = p }
         }
         return candidates
     }
@@ -269,10 +325,10 @@ public final class FrameScanner {
         return Box(x: x, y: y, width: min(b.width * s, info.sourceWidth - x), height: min(b.height * s, info.sourceHeight - y))
     }
 
-    private func detections(from candidates: [Candidate], info: ImageInfo) -> [Detection] {
+    private func detections(from candidates: [Candidate], info: ImageInfo, settings: CandidateSettings) -> [Detection] {
         let all = candidates.map { c in
             Detection(box: Self.box(c.blob, info: info), score: c.score, detector: c.kind.rawValue, area: c.blob.area)
         }
-        return NonMaximumSuppression.apply(all, iou: options.nmsIoU, limit: options.maxDetectionsPerFrame)
+        return NonMaximumSuppression.apply(all, iou: settings.nmsIoU, limit: settings.maxDetectionsPerFrame)
     }
 }

@@ -34,10 +34,18 @@ public enum RobustKernels {
         return (median, deviations[(deviations.count - 1) / 2])
     }
 
-    /// Median of up to 9 values (the 3×3 mesh filter), lower median for even counts.
+    /// Lower median of `count` (at most 9) values in `v`, sorted in place by insertion (no allocation).
     @inline(__always)
-    static func smallMedian(_ values: inout [Float]) -> Float {
-        values.sort()
-        return values[(values.count - 1) / 2]
+    static func smallMedian(_ v: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        for i in 1..<max(1, count) {
+            let x = v[i]
+            var j = i - 1
+            while j >= 0 && v[j] > x {
+                v[j + 1] = v[j]
+                j -= 1
+            }
+            v[j + 1] = x
+        }
+        return v[(count - 1) / 2]
     }
 }

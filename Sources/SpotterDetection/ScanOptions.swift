@@ -25,19 +25,58 @@ public struct RXParameters: Sendable, Equatable {
     public init() {}
 }
 
+/// Parameters of the centre–surround colour contrast detector (RGB).
+public struct ContrastParameters: Sendable, Equatable {
+    /// Side of the background mesh cells, in pixels of a 640-pixel-wide frame (wider frames scale it).
+    public var cellSize: Int = 16
+    /// Candidate threshold on √(z_Y² + z_Cb² + z_Cr²): permissive, the re-ranker sorts the candidates out.
+    public var threshold: Float = 4
+    /// Further thresholds, each giving its own nested blobs.
+    public var extraLevels: [Float] = [7]
+    /// Smallest luma and chroma scales (8-bit levels).
+    public var lumaFloor: Float = 2
+    public var chromaFloor: Float = 1.5
+    /// Run the detector at all (global RX always runs).
+    public var enabled: Bool = true
+
+    public init() {}
+}
+
 /// Parameters of the thermal local-hotspot detector.
 public struct HotspotParameters: Sendable, Equatable {
-    /// Side of the background mesh cells, in decoded pixels: larger than a person, smaller than the scene's
-    /// temperature gradients.
+    /// Side of the background mesh cells, in pixels of a 640-pixel-wide frame (wider frames scale it): larger than a
+    /// person, smaller than the scene's temperature gradients.
     public var cellSize: Int = 32
     /// Candidate threshold on (value − background) / scale: permissive, the re-ranker sorts the candidates out.
     public var threshold: Float = 3
+    /// Further thresholds, each giving its own (nested) blobs: a person inside a larger warm patch, or two people
+    /// merged at the lowest level, get boxes of their own at a higher one.
+    public var extraLevels: [Float] = [4.5, 6.5, 10]
     /// Smallest scale used (8-bit levels, or raw counts for 16-bit data), so flat, quantised areas do not turn noise
     /// into hotspots.
     public var deviationFloor: Float = 2
     /// Also look for cold spots (value below the background by the same margin): people in shade, or cooler than
     /// sun-heated ground by day.
     public var detectCold: Bool = true
+
+    public init() {}
+}
+
+/// How one detector family (RGB or thermal) turns candidates into detections.
+public struct CandidateSettings: Sendable {
+    /// Candidates kept per source (a detector at one threshold level) per frame, strongest first.
+    public var maxPerSource: Int = 300
+    /// Width of the ring around a candidate's box whose pixels its features compare it with.
+    public var ringWidth: Int = 6
+    /// Detections reported per frame after suppression.
+    public var maxDetectionsPerFrame: Int = 100
+    /// Boxes overlapping a stronger one by at least this IoU are dropped.
+    public var nmsIoU: Double = 0.3
+    /// The re-ranker; nil ranks candidates by their detector's strength.
+    public var reranker: BoostedTrees? = nil
+    /// Re-ranker cascade: every candidate gets the first `cascadeTrees` trees, only the best `cascadeKeep` the rest.
+    public var cascadeTrees: Int = 150
+    public var cascadeKeep: Int = 250
 
     public init() {}
 }
@@ -50,18 +89,11 @@ public struct ScanOptions: Sendable {
     /// Rows decoded per band.
     public var bandRows: Int = 16
     public var rx = RXParameters()
+    public var contrast = ContrastParameters()
     public var hotspot = HotspotParameters()
-    /// Candidates kept per frame before re-ranking (strongest first).
-    public var maxCandidatesPerFrame: Int = 1000
-    /// Width of the ring around a candidate's box whose pixels its features compare it with.
-    public var ringWidth: Int = 6
-    /// Re-rankers by profile; nil runs without (candidates ranked by their detector's strength).
-    public var thermalReranker: BoostedTrees? = nil
-    public var rgbReranker: BoostedTrees? = nil
-    /// Detections reported per frame after suppression.
-    public var maxDetectionsPerFrame: Int = 100
-    /// Boxes overlapping a stronger one by at least this IoU are dropped.
-    public var nmsIoU: Double = 0.3
+    /// Candidate handling per family.
+    public var rgbCandidates = CandidateSettings()
+    public var thermalCandidates = CandidateSettings()
     public var maxPixels: Int = DecodeOptions.defaultMaxPixels
     public var maxSide: Int = DecodeOptions.defaultMaxSide
     public var maxFileBytes: Int = DecodeOptions.defaultMaxFileBytes

@@ -167,7 +167,7 @@ private final class BenchResults: @unchecked Sendable {
 extension ScanOptions {
     /// The versions of the re-rankers in use, for reports.
     var rerankerVersion: String? {
-        let v = [rgbReranker?.version, thermalReranker?.version].compactMap { $0 }
+        let v = [rgbCandidates.reranker?.version, thermalCandidates.reranker?.version].compactMap { $0 }
         return v.isEmpty ? nil : v.joined(separator: ", ")
     }
 }

@@ -56,7 +56,7 @@ enum ModelLibrary {
             guard rerank, let relative = profile.reranker else { continue }
             let model = try BoostedTrees(path: root + "/" + relative)
             try model.check(features: family == .thermal ? ThermalFeatures.names : ColourFeatures.names)
-            if family == .thermal { options.thermalReranker = model } else { options.rgbReranker = model }
+            if family == .thermal { options.thermalCandidates.reranker = model } else { options.rgbCandidates.reranker = model }
         }
         return notes
     }

@@ -16,7 +16,7 @@ struct ScanProfileTests {
         #expect(run.stderrLines == ["spotter: \(gray): \(error)"])
         // The colour frame is unaffected.
         #expect(lines.last?.error == nil)
-        #expect(lines.last?.detections.allSatisfy { $0.detector == "rx" } == true)
+        #expect(lines.last?.detections.allSatisfy { ["rx", "contrast"].contains($0.detector) } == true)
         #expect(lines.last?.detections.isEmpty == false)
     }
 

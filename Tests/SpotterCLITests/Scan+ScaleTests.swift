@@ -71,6 +71,6 @@ struct ScanScaleTests {
         #expect(run.exitCode == 0, "\(run)")
         guard let line = FrameLine.parseAll(run)?.first else { return }
         ScanJSONLTests.expectGoodFrame(line, size: (4000, 2250))
-        for d in line.detections { #expect(d.x % 8 == 0 && d.y % 8 == 0 && d.detector == "rx") }
+        for d in line.detections { #expect(d.x % 8 == 0 && d.y % 8 == 0 && ["rx", "contrast"].contains(d.detector)) }
     }
 }

@@ -1,0 +1,201 @@
+import SpotterImaging
+
+/// Centre–surround colour contrast over a frame streamed in bands: each pixel against a robust local background of
+/// luma and chroma, score = √(z_Y² + z_Cb² + z_Cr²), each z = (value − background) / scale from a `BackgroundMesh`.
+///
+/// Colours are compared in Y-Cb-Cr (full-range BT.601, chroma centred on 0) and never as hue: on low-saturation
+/// water, hue is noise, while the chroma vector of grey water stays near zero and a red jacket stands out in it. The
+/// scales are the cells' own (robust) spread per channel, floored, so glittering surf with a wide spread needs a
+/// bigger difference than calm water to score. Cell statistics come from a grid of about 16 × 16 pixels per cell.
+/// The cell size is given for a 640-pixel-wide frame and scales with the frame's width. This is the "local" anomaly the global RX misses: a person on a beach whose colours are common elsewhere in
+/// the frame.
+///
+/// - Complexity: O(pixels) per frame; memory O(width + mesh), reused across frames.
+public struct ContrastStage {
+    public var parameters: ContrastParameters
+    public var reference: Bool
+    private(set) var width = 0
+    private(set) var height = 0
+    private var meshes = [BackgroundMesh(), BackgroundMesh(), BackgroundMesh()]
+    private var histograms: [UInt32] = []
+    /// Ten rows of scratch: Y, Cb, Cr, their three backgrounds, their three inverse scales, and the score.
+    private var scratch: UnsafeMutablePointer<Float>
+    private var scratchWidth = 0
+    private var runs: [Run] = []
+    /// Cell statistics sample every `sampleStep`-th pixel of every `sampleStep`-th row (about 16 × 16 per cell).
+    private var sampleStep = 2
+
+    private func row(_ k: Int) -> UnsafeMutablePointer<Float> { scratch + k * scratchWidth }
+    private var score: UnsafeMutablePointer<Float> { row(9) }
+
+    public init(parameters: ContrastParameters, reference: Bool = false) {
+        self.parameters = parameters
+        self.reference = reference
+        scratch = .allocate(capacity: 10)
+        scratchWidth = 1
+    }
+
+    /// Frees the scratch rows. Call once when the stage is no longer used.
+    public mutating func deallocate() {
+        scratch.deallocate()
+        scratchWidth = 0
+    }
+
+    /// Rows the ring must hold besides the band being decoded, for a frame `width` pixels wide.
+    public func haloRows(width: Int) -> Int { 4 * Self.scaledCell(parameters.cellSize, width: width) }
+
+    /// The cell size is set for a 640-pixel-wide frame; wider frames (which see people larger) scale it.
+    static func scaledCell(_ cell: Int, width: Int) -> Int {
+        max(4, Int((Double(cell) * max(1, Double(width) / 640)).rounded()))
+    }
+
+    public mutating func begin(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        let cell = Self.scaledCell(parameters.cellSize, width: width)
+        sampleStep = max(2, cell / 16)
+        meshes[0].begin(width: width, height: height, cell: cell, floor: parameters.lumaFloor)
+        meshes[1].begin(width: width, height: height, cell: cell, floor: parameters.chromaFloor)
+        meshes[2].begin(width: width, height: height, cell: cell, floor: parameters.chromaFloor)
+        let cellsX = meshes[0].cellsX
+        if histograms.count < 3 * cellsX * 256 { histograms = [UInt32](repeating: 0, count: 3 * cellsX * 256) }
+        // (Cleared after each cell row; a frame abandoned half-way may leave counts behind, so clear here too.)
+        histograms.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        if width > scratchWidth {
+            scratch.deallocate()
+            scratch = .allocate(capacity: 10 * width)
+            scratchWidth = width
+        }
+    }
+
+    /// Y, Cb + 128, Cr + 128 of an RGB pixel, rounded to bytes (for the cell histograms).
+    @inline(__always)
+    static func yccBytes(_ r: Int32, _ g: Int32, _ b: Int32) -> (Int, Int, Int) {
+        let y = (19595 * r + 38470 * g + 7471 * b + 32768) >> 16
+        let cb = ((-11059 * r - 21709 * g + 32768 * b + 32768) >> 16) + 128
+        let cr = ((32768 * r - 27439 * g - 5329 * b + 32768) >> 16) + 128
+        return (Int(min(255, max(0, y))), Int(min(255, max(0, cb))), Int(min(255, max(0, cr))))
+    }
+
+    /// Takes note that rows `[0, decoded)` are in the ring: computes the statistics of every completed cell row.
+    public mutating func rowsDecoded(_ decoded: Int, ring: RowRing) {
+        while meshes[0].rawRows < meshes[0].cellsY && meshes[0].rows(ofCellRow: meshes[0].rawRows).upperBound <= decoded {
+            cellRowStatistics(ring: ring)
+            for c in 0..<3 { meshes[c].completeRawRow() }
+        }
+    }
+
+    private mutating func cellRowStatistics(ring: RowRing) {
+        let mesh = meshes[0]
+        let rows = mesh.rows(ofCellRow: mesh.rawRows)
+        let cellsX = mesh.cellsX, cell = mesh.cell, w = width, step = sampleStep
+        let plane = cellsX * 256
+        var stats: [[(Float, Float)]] = [[], [], []]
+        var counts = [Int](repeating: 0, count: cellsX)
+        histograms.withUnsafeMutableBufferPointer { h in
+            // The histograms are all zero here: they are cleared bin by bin after use, below.
+            for y in stride(from: rows.lowerBound, to: rows.upperBound, by: step) {
+                let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
+                for x in stride(from: 0, to: w, by: step) {
+                    let (l, cb, cr) = Self.yccBytes(Int32(p[4 * x]), Int32(p[4 * x + 1]), Int32(p[4 * x + 2]))
+                    let i = x / cell
+                    h[i * 256 + l] += 1
+                    h[plane + i * 256 + cb] += 1
+                    h[2 * plane + i * 256 + cr] += 1
+                    counts[i] += 1
+                }
+            }
+            for c in 0..<3 {
+                for i in 0..<cellsX {
+                    stats[c].append(RobustKernels.medianMAD(histogram: h.baseAddress! + c * plane + i * 256, count: counts[i]))
+                }
+            }
+            // Clear only the bins that were used.
+            for y in stride(from: rows.lowerBound, to: rows.upperBound, by: step) {
+                let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
+                for x in stride(from: 0, to: w, by: step) {
+                    let (l, cb, cr) = Self.yccBytes(Int32(p[4 * x]), Int32(p[4 * x + 1]), Int32(p[4 * x + 2]))
+                    let i = x / cell
+                    h[i * 256 + l] = 0
+                    h[plane + i * 256 + cb] = 0
+                    h[2 * plane + i * 256 + cr] = 0
+                }
+            }
+        }
+        for c in 0..<3 {
+            let offset: Float = c == 0 ? 0 : 128
+            for (i, s) in stats[c].enumerated() { meshes[c].setRaw(cell: i, median: s.0 - offset, mad: s.1) }
+        }
+    }
+
+    /// Whether row `y` can be scored now.
+    public func canScore(row y: Int) -> Bool { meshes[0].canInterpolate(row: y) }
+
+    /// Scores frame row `y` (RGBX) and passes its runs at each of `levels` (ascending) to the labelers.
+    public mutating func process(ring: RowRing, row y: Int, labelers: inout [RunLabeler], levels: [Float]) {
+        precondition(canScore(row: y), "row \(y) scored before its background exists")
+        if reference { scoreReference(ring: ring, row: y) } else { scoreFast(ring: ring, row: y) }
+        for (i, level) in levels.enumerated() {
+            runs.removeAll(keepingCapacity: true)
+            if reference {
+                RunBuilder.runsReference(score, count: width, threshold: level, into: &runs)
+            } else {
+                RunBuilder.runs(score, count: width, threshold: level, into: &runs)
+            }
+            if !runs.isEmpty { labelers[i].add(row: y, runs: runs) }
+        }
+    }
+
+    private mutating func scoreFast(ring: RowRing, row y: Int) {
+        for c in 0..<3 { meshes[c].interpolate(row: y, background: row(3 + c), inverseScale: row(6 + c)) }
+        RGBContrastKernels.score(
+            UnsafeRawPointer(ring.row(y)).assumingMemoryBound(to: UInt32.self), count: width,
+            luma: row(0), cb: row(1), cr: row(2), backgrounds: (row(3), row(4), row(5)),
+            inverseScales: (row(6), row(7), row(8)), into: score)
+    }
+
+    /// Reference: per pixel, straight from the definition and the meshes' bilinear formula.
+    private mutating func scoreReference(ring: RowRing, row y: Int) {
+        let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
+        for x in 0..<width {
+            let (l, cb, cr) = ColourFeatures.ycc(Float(p[4 * x]), Float(p[4 * x + 1]), Float(p[4 * x + 2]))
+            var sum: Float = 0
+            for (c, v) in [l, cb, cr].enumerated() {
+                let (bg, s) = meshes[c].at(x: x, y: y)
+                sum += ((v - bg) / s) * ((v - bg) / s)
+            }
+            score[x] = sum.squareRoot()
+        }
+    }
+
+    /// The z-scores of the last processed row (for tests).
+    public func lastScores() -> [Float] { Array(UnsafeBufferPointer(start: score, count: width)) }
+}
+
+/// The per-pixel part of the contrast stage, kept out of line so its loops vectorise.
+enum RGBContrastKernels {
+    /// Converts `count` RGBX pixels to Y, Cb, Cr planes and writes √(Σ ((value − background) · inverse scale)²).
+    ///
+    /// - Complexity: O(count), no allocation.
+    @inline(never)
+    static func score(
+        _ q: UnsafePointer<UInt32>, count: Int, luma l: UnsafeMutablePointer<Float>, cb: UnsafeMutablePointer<Float>,
+        cr: UnsafeMutablePointer<Float>,
+        backgrounds b: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+        inverseScales i: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+        into s: UnsafeMutablePointer<Float>
+    ) {
+        for x in 0..<count {
+            let v = UInt32(littleEndian: q[x])
+            let r = Float(Int32(bitPattern: v & 0xFF)), g = Float(Int32(bitPattern: (v &>> 8) & 0xFF))
+            let bl = Float(Int32(bitPattern: (v &>> 16) & 0xFF))
+            l[x] = 0.299 * r + 0.587 * g + 0.114 * bl
+            cb[x] = -0.168736 * r - 0.331264 * g + 0.5 * bl
+            cr[x] = 0.5 * r - 0.418688 * g - 0.081312 * bl
+        }
+        for x in 0..<count {
+            let zl = (l[x] - b.0[x]) * i.0[x], zb = (cb[x] - b.1[x]) * i.1[x], zr = (cr[x] - b.2[x]) * i.2[x]
+            s[x] = (zl * zl + zb * zb + zr * zr).squareRoot()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+"""The evaluation protocol of the project's design, in Python, for validation inside training (never on evaluation
+data). Mirrors Sources/SpotterEval: a detection finds a person at IoU >= 0.1 or with its centre inside the person's box
+grown by max(8, half its longer side); greedy one-to-one by score; repeat hits and unmatched detections centred in an
+ignore box are not counted; recall at 1/5/10 false alarms per frame and AP (all-point interpolated). Before matching,
+each frame's detections go through the scan's suppression (IoU 0.3) and per-frame cap (100)."""
+import json
+
+import numpy as np
+
+
+def iou(a, b):
+    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
+
+
+def hits(d, p):
+    if iou(d, p) >= 0.1:
+        return True
+    g = max(8.0, max(p[2], p[3]) / 2)
+    cx, cy = d[0] + d[2] / 2, d[1] + d[3] / 2
+    return p[0] - g <= cx <= p[0] + p[2] + g and p[1] - g <= cy <= p[1] + p[3] + g
+
+
+def suppress(boxes, scores, iou_limit=0.3, cap=100):
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], boxes[i][1], boxes[i][0]))
+    kept = []
+    for i in order:
+        if len(kept) >= cap:
+            break
+        if all(iou(boxes[i], boxes[k]) < iou_limit for k in kept):
+            kept.append(i)
+    return kept
+
+
+def evaluate_frames(labels_path, frames, boxes, scores):
+    with open(labels_path) as f:
+        labels = {i["file"]: i for i in json.load(f)["images"]}
+    by_frame = {}
+    for i, name in enumerate(frames):
+        by_frame.setdefault(name, []).append(i)
+    pooled, persons = [], 0
+    evaluated = [labels[n] for n in sorted(by_frame)]
+    for image in evaluated:
+        idx = by_frame[image["file"]]
+        b = [list(boxes[i]) for i in idx]
+        s = [float(scores[i]) for i in idx]
+        kept = suppress(b, s)
+        people = image["persons"]
+        persons += len(people)
+        found = [False] * len(people)
+        for k in kept:
+            d = b[k]
+            best, best_iou = None, -1.0
+            for j, p in enumerate(people):
+                if not found[j] and hits(d, p) and iou(d, p) > best_iou:
+                    best, best_iou = j, iou(d, p)
+            if best is not None:
+                found[best] = True
+                pooled.append((s[k], 1))
+            elif any(hits(d, p) for p in people):
+                continue  # a repeat hit: not counted
+            elif any(g[0] <= d[0] + d[2] / 2 <= g[0] + g[2] and g[1] <= d[1] + d[3] / 2 <= g[1] + g[3]
+                     for g in image.get("ignore", [])):
+                continue
+            else:
+                pooled.append((s[k], 0))
+    frames_n = len(evaluated)
+    pooled.sort(key=lambda t: -t[0])
+    tp = fp = 0
+    curve = []
+    i = 0
+    while i < len(pooled):
+        j = i
+        while j < len(pooled) and pooled[j][0] == pooled[i][0]:
+            tp += pooled[j][1]
+            fp += 1 - pooled[j][1]
+            j += 1
+        curve.append((tp / max(persons, 1), tp / max(tp + fp, 1), fp / frames_n))
+        i = j
+    def recall_at(k):
+        return max([r for r, _, f in curve if f <= k] + [0.0])
+    # All-point interpolated AP.
+    ap, prev_r = 0.0, 0.0
+    precisions = [p for _, p, _ in curve]
+    for n, (r, _, _) in enumerate(curve):
+        ap += (r - prev_r) * max(precisions[n:])
+        prev_r = r
+    return {"recall_at_1fppi": recall_at(1), "recall_at_5fppi": recall_at(5), "recall_at_10fppi": recall_at(10),
+            "ap": ap}
