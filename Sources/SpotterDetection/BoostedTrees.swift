@@ -131,28 +131,43 @@ public final class BoostedTrees: Sendable {
     ///
     /// - Complexity: O(n × firstTrees + keep × trees) tree walks; allocates the result.
     public func probabilities(_ vectors: [[Float]], firstTrees: Int = Int.max, keep: Int = Int.max) -> [Double] {
-        var sums = [Double](repeating: initial, count: vectors.count)
-        let split = vectors.count > keep ? min(firstTrees, roots.count) : roots.count
+        // One contiguous matrix, so the inner loop touches no reference counts.
+        let d = features.count
+        var matrix = [Float](repeating: 0, count: vectors.count * d)
+        for (k, v) in vectors.enumerated() {
+            precondition(v.count >= d, "feature vector \(k) has \(v.count) values, the model reads \(d)")
+            for j in 0..<d { matrix[k * d + j] = v[j] }
+        }
+        return matrix.withUnsafeBufferPointer { probabilities(matrix: $0, count: vectors.count, firstTrees: firstTrees, keep: keep) }
+    }
+
+    /// `probabilities` over `count` vectors stored row by row (`features.count` values each) in `matrix`.
+    public func probabilities(matrix: UnsafeBufferPointer<Float>, count: Int, firstTrees: Int = Int.max, keep: Int = Int.max)
+        -> [Double]
+    {
+        let d = features.count
+        var sums = [Double](repeating: initial, count: count)
+        let split = count > keep ? min(firstTrees, roots.count) : roots.count
         func walk(_ trees: ArraySlice<Int32>, _ indices: [Int]) {
             nodes.withUnsafeBufferPointer { n in
                 sums.withUnsafeMutableBufferPointer { s in
+                    let x = matrix.baseAddress!
                     for root in trees {
                         for k in indices {
-                            vectors[k].withUnsafeBufferPointer { xs in
-                                var node = Int(root)
-                                while n[node].feature >= 0 {
-                                    node = xs[Int(n[node].feature)] <= n[node].threshold ? Int(n[node].left) : Int(n[node].right)
-                                }
-                                s[k] += n[node].value
+                            let xs = x + k * d
+                            var node = Int(root)
+                            while n[node].feature >= 0 {
+                                node = xs[Int(n[node].feature)] <= n[node].threshold ? Int(n[node].left) : Int(n[node].right)
                             }
+                            s[k] += n[node].value
                         }
                     }
                 }
             }
         }
-        walk(roots[..<split], Array(vectors.indices))
+        walk(roots[..<split], Array(0..<count))
         if split < roots.count {
-            let best = vectors.indices.sorted { sums[$0] > sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }.prefix(keep)
+            let best = (0..<count).sorted { sums[$0] > sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }.prefix(keep)
             walk(roots[split...], Array(best))
         }
         return sums.map { 1 / (1 + exp(-$0)) }

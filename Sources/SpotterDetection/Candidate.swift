@@ -41,7 +41,12 @@ public struct Candidate: Sendable {
 /// its features are computed: the features of a frame's tens of thousands of noise blobs are never measured.
 struct CandidateTracker {
     var limit: Int
-    private(set) var pending: [(blob: Blob, kind: CandidateKind, level: Float)] = []
+    struct Pending {
+        var blob: Blob
+        var kind: CandidateKind
+        var level: Float
+    }
+    private(set) var pending: [Pending] = []
     private(set) var done: [Candidate] = []
     /// Candidates dropped because a source had more than `limit`.
     private(set) var dropped = 0
@@ -79,7 +84,7 @@ struct CandidateTracker {
             } else {
                 heap.insert(b.peak)
             }
-            pending.append((b, kind, level))
+            pending.append(Pending(blob: b, kind: kind, level: level))
         }
         heaps[key] = heap
     }
@@ -93,7 +98,7 @@ struct CandidateTracker {
     ) {
         var i = 0
         while i < pending.count {
-            let (blob, kind, level) = pending[i]
+            let blob = pending[i].blob, kind = pending[i].kind, level = pending[i].level
             let ready = decoded >= min(height, blob.maxY + 1 + margin)
             let leaving = blob.minY - margin < firstRowKept
             if ready || leaving {

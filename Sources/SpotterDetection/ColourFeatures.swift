@@ -11,8 +11,10 @@ public enum ColourFeatures {
         "rx_peak_final", "rx_mean_final",
         "d_luma", "d_cb", "d_cr", "d_chroma", "d_luma_in_ring_sd", "d_chroma_in_ring_sd",
         "ring_luma", "ring_chroma", "inside_chroma", "ring_luma_sd", "inside_luma_sd", "peak_distance",
-        "half_max_area", "half_max_fraction", "touches_border", "y_fraction", "aspect", "from_contrast",
-    ]
+        "half_max_area", "half_max_fraction", "touches_border", "y_fraction", "aspect", "from_contrast", "level",
+    ] + (0..<25).map { "luma_\($0 / 5)_\($0 % 5)" } + (0..<25).map { "chroma_\($0 / 5)_\($0 % 5)" }
+
+    static let levelIndex = 27, lumaPatchIndex = 28, chromaPatchIndex = 53, patchSide = 5
     static let rxPeakIndex = 7, rxMeanIndex = 8
 
     @inline(__always)
@@ -27,35 +29,29 @@ public enum ColourFeatures {
     ) -> (features: [Float], peak: (Float, Float, Float), mean: (Float, Float, Float)) {
         let x0 = max(0, blob.minX - m), x1 = min(width, blob.maxX + 1 + m)
         let y0 = max(rows.lowerBound, blob.minY - m), y1 = max(max(rows.lowerBound, blob.minY - m), min(rows.upperBound, blob.maxY + 1 + m))
-        var ringN: Float = 0, ringY: Float = 0, ringCb: Float = 0, ringCr: Float = 0, ringYY: Float = 0, ringCC: Float = 0
-        var inN: Float = 0, inY: Float = 0, inCb: Float = 0, inCr: Float = 0, inYY: Float = 0
-        var inR: Float = 0, inG: Float = 0, inB: Float = 0
         // Large boxes are sampled on a grid, so no candidate costs more than about 2,000 pixel visits.
         let step = max(1, Int((Double((x1 - x0) * max(1, y1 - y0)) / 2048).squareRoot()))
+        var inside = RGBMoments(), around = RGBMoments()
         for y in stride(from: y0, to: y1, by: step) {
-            let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
-            let insideRow = y >= blob.minY && y <= blob.maxY
-            for x in stride(from: x0, to: x1, by: step) {
-                let r = Float(p[4 * x]), g = Float(p[4 * x + 1]), b = Float(p[4 * x + 2])
-                let (l, cb, cr) = ycc(r, g, b)
-                if insideRow && x >= blob.minX && x <= blob.maxX {
-                    inN += 1; inY += l; inCb += cb; inCr += cr; inYY += l * l
-                    inR += r; inG += g; inB += b
-                } else {
-                    ringN += 1; ringY += l; ringCb += cb; ringCr += cr; ringYY += l * l; ringCC += cb * cb + cr * cr
-                }
+            let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt32.self))
+            if y >= blob.minY && y <= blob.maxY {
+                // Columns on the sampling grid: left of the box, the box, right of it.
+                let firstIn = x0 + ((max(x0, blob.minX) - x0 + step - 1) / step) * step
+                let firstOut = x0 + ((blob.maxX + 1 - x0 + step - 1) / step) * step
+                around.add(p, from: x0, to: min(firstIn, x1), step: step)
+                inside.add(p, from: firstIn, to: min(firstOut, x1), step: step)
+                around.add(p, from: firstOut, to: x1, step: step)
+            } else {
+                around.add(p, from: x0, to: x1, step: step)
             }
         }
-        let iN = max(inN, 1)
-        let inMeanY = inY / iN, inMeanCb = inCb / iN, inMeanCr = inCr / iN
-        let rN = max(ringN, 1)
-        let ringMeanY = ringN > 0 ? ringY / rN : inMeanY
-        let ringMeanCb = ringN > 0 ? ringCb / rN : inMeanCb
-        let ringMeanCr = ringN > 0 ? ringCr / rN : inMeanCr
-        let ringSDY = ringN > 0 ? max(0, ringYY / rN - ringMeanY * ringMeanY).squareRoot() : 0
-        let ringSDC = ringN > 0
-            ? max(0, ringCC / rN - ringMeanCb * ringMeanCb - ringMeanCr * ringMeanCr).squareRoot() : 0
-        let inSDY = max(0, inYY / iN - inMeanY * inMeanY).squareRoot()
+        let inStats = inside.ycc(), ringStats = around.n > 0 ? around.ycc() : inStats
+        let inMeanY = inStats.meanY, inMeanCb = inStats.meanCb, inMeanCr = inStats.meanCr
+        let ringMeanY = ringStats.meanY, ringMeanCb = ringStats.meanCb, ringMeanCr = ringStats.meanCr
+        let ringSDY = around.n > 0 ? ringStats.sdY : 0, ringSDC = around.n > 0 ? ringStats.sdChroma : 0
+        let inSDY = inStats.sdY
+        let iN = Float(max(inside.n, 1))
+        let inR = Float(inside.r), inG = Float(inside.g), inB = Float(inside.b)
         // The inside pixel farthest from the ring's mean colour, and how many are at least half as far.
         let insideRows = stride(from: max(y0, blob.minY), to: max(max(y0, blob.minY), min(y1, blob.maxY + 1)), by: step)
         let insideColumns = stride(from: blob.minX, through: blob.maxX, by: step)
@@ -111,11 +107,82 @@ public enum ColourFeatures {
         f[24] = (Float(blob.minY) + h / 2) / Float(height)
         f[25] = w / h
         f[26] = kind == .contrast ? 1 : 0
+        // 27: the level, set by the tracker (see `finish`).
+        // A coarse picture of the candidate and its surroundings: a square around the box's centre, 1.5 times its
+        // longer side plus the ring, averaged over a 5 × 5 grid: luma and chroma distance from the ring's mean, in
+        // units of the ring's spread.
+        let side = Float(max(blob.width, blob.height)) * 1.5 + Float(2 * m)
+        let cx = Float(blob.minX + blob.maxX + 1) / 2, cy = Float(blob.minY + blob.maxY + 1) / 2
+        let cellSide = side / Float(patchSide)
+        let lumaUnit = max(ringSDY, 2), chromaUnit = max(ringSDC, 2)
+        for gy in 0..<patchSide {
+            for gx in 0..<patchSide {
+                let px0 = Int((cx - side / 2 + Float(gx) * cellSide).rounded(.down))
+                let py0 = Int((cy - side / 2 + Float(gy) * cellSide).rounded(.down))
+                let px1 = max(px0 + 1, Int((cx - side / 2 + Float(gx + 1) * cellSide).rounded(.down)))
+                let py1 = max(py0 + 1, Int((cy - side / 2 + Float(gy + 1) * cellSide).rounded(.down)))
+                let sx0 = max(0, px0), sx1 = min(width, px1), sy0 = max(rows.lowerBound, py0), sy1 = min(rows.upperBound, py1)
+                var sl: Float = 0, scb: Float = 0, scr: Float = 0, count: Float = 0
+                let stepX = max(1, (sx1 - sx0) / 4), stepY = max(1, (sy1 - sy0) / 4)
+                if sx1 > sx0 && sy1 > sy0 {
+                    for y in stride(from: sy0, to: sy1, by: stepY) {
+                        let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
+                        for x in stride(from: sx0, to: sx1, by: stepX) {
+                            let (l, cb, cr) = ycc(Float(p[4 * x]), Float(p[4 * x + 1]), Float(p[4 * x + 2]))
+                            sl += l; scb += cb; scr += cr; count += 1
+                        }
+                    }
+                }
+                let k = gy * patchSide + gx
+                if count > 0 {
+                    let dl = sl / count - ringMeanY, dcb = scb / count - ringMeanCb, dcr = scr / count - ringMeanCr
+                    f[lumaPatchIndex + k] = dl / lumaUnit
+                    f[chromaPatchIndex + k] = (dcb * dcb + dcr * dcr).squareRoot() / chromaUnit
+                }
+            }
+        }
         return (f, peak, (inR / iN, inG / iN, inB / iN))
     }
 
-    /// Fills the RX features from the whole frame's colour statistics.
+    /// Sums of R, G, B and their products over sampled pixels: enough for the mean and spread of any linear colour
+    /// space (Y, Cb, Cr here) without converting each pixel.
+    struct RGBMoments {
+        var n = 0, r = 0, g = 0, b = 0, rr = 0, gg = 0, bb = 0, rg = 0, rb = 0, gb = 0
+
+        @inline(__always)
+        mutating func add(_ p: UnsafePointer<UInt32>, from a: Int, to e: Int, step: Int) {
+            var x = a
+            while x < e {
+                let v = UInt32(littleEndian: p[x])
+                let cr = Int(v & 0xFF), cg = Int((v >> 8) & 0xFF), cb = Int((v >> 16) & 0xFF)
+                n += 1; r += cr; g += cg; b += cb
+                rr += cr * cr; gg += cg * cg; bb += cb * cb; rg += cr * cg; rb += cr * cb; gb += cg * cb
+                x += step
+            }
+        }
+
+        /// Mean Y, Cb, Cr, the spread of Y, and the spread of the chroma vector (√ of Cb and Cr variances summed).
+        func ycc() -> (meanY: Float, meanCb: Float, meanCr: Float, sdY: Float, sdChroma: Float) {
+            guard n > 0 else { return (0, 0, 0, 0, 0) }
+            let k = 1 / Double(n)
+            let mr = Double(r) * k, mg = Double(g) * k, mb = Double(b) * k
+            let crr = Double(rr) * k - mr * mr, cgg = Double(gg) * k - mg * mg, cbb = Double(bb) * k - mb * mb
+            let crg = Double(rg) * k - mr * mg, crb = Double(rb) * k - mr * mb, cgb = Double(gb) * k - mg * mb
+            func variance(_ w: (Double, Double, Double)) -> Double {
+                w.0 * w.0 * crr + w.1 * w.1 * cgg + w.2 * w.2 * cbb + 2 * (w.0 * w.1 * crg + w.0 * w.2 * crb + w.1 * w.2 * cgb)
+            }
+            let wy = (0.299, 0.587, 0.114), wcb = (-0.168736, -0.331264, 0.5), wcr = (0.5, -0.418688, -0.081312)
+            func mean(_ w: (Double, Double, Double)) -> Float { Float(w.0 * mr + w.1 * mg + w.2 * mb) }
+            return (
+                mean(wy), mean(wcb), mean(wcr), Float(max(0, variance(wy)).squareRoot()),
+                Float(max(0, variance(wcb) + variance(wcr)).squareRoot())
+            )
+        }
+    }
+
+    /// Fills the RX features from the whole frame's colour statistics, and the level.
     static func finish(_ c: inout Candidate, model: RXModel?) {
+        c.features[levelIndex] = c.level
         guard let model else { return }
         func d2(_ c: (Float, Float, Float)) -> Float {
             let u0 = c.0 - model.mean.0, u1 = c.1 - model.mean.1, u2 = c.2 - model.mean.2

@@ -7,15 +7,27 @@ import SpotterImaging
 /// water, hue is noise, while the chroma vector of grey water stays near zero and a red jacket stands out in it. The
 /// scales are the cells' own (robust) spread per channel, floored, so glittering surf with a wide spread needs a
 /// bigger difference than calm water to score. Cell statistics come from a grid of about 16 × 16 pixels per cell.
-/// The cell size is given for a 640-pixel-wide frame and scales with the frame's width. This is the "local" anomaly the global RX misses: a person on a beach whose colours are common elsewhere in
-/// the frame.
+/// The cell size is given for a 640-pixel-wide frame and scales with the frame's width. This is the "local" anomaly
+/// the global RX misses: a person on a beach whose colours are common elsewhere in the frame.
+///
+/// Wide frames are binned first (`binning`: 2 × 2 blocks from 2,000 px wide, 4 × 4 from 4,000): the stage looks for
+/// anomalies a few pixels across in a frame about 1,000 px wide, where a person of a survey frame (20 px and more at
+/// full resolution) still spans several pixels, at a sixteenth of the cost. Global RX always runs at full
+/// resolution. Blobs are reported in full-resolution pixels.
 ///
 /// - Complexity: O(pixels) per frame; memory O(width + mesh), reused across frames.
 public struct ContrastStage {
     public var parameters: ContrastParameters
     public var reference: Bool
-    private(set) var width = 0
-    private(set) var height = 0
+    /// Binned frame size (the stage works on it) and the binning factor.
+    public private(set) var width = 0
+    public private(set) var height = 0
+    public private(set) var binning = 1
+    private var fullWidth = 0, fullHeight = 0
+    /// Binned RGBX rows, produced as full-resolution rows are decoded.
+    private let binned = RowRing()
+    public private(set) var binnedRows = 0
+    private var binSums: [UInt32] = []
     private var meshes = [BackgroundMesh(), BackgroundMesh(), BackgroundMesh()]
     private var histograms: [UInt32] = []
     /// Ten rows of scratch: Y, Cb, Cr, their three backgrounds, their three inverse scales, and the score.
@@ -41,18 +53,34 @@ public struct ContrastStage {
         scratchWidth = 0
     }
 
-    /// Rows the ring must hold besides the band being decoded, for a frame `width` pixels wide.
-    public func haloRows(width: Int) -> Int { 4 * Self.scaledCell(parameters.cellSize, width: width) }
+    /// Full-resolution rows the frame's ring must keep besides the band being decoded (for the features of blobs
+    /// reported after the stage's look-ahead), for a frame `width` pixels wide.
+    public func haloRows(width: Int) -> Int {
+        let b = Self.binning(width: width)
+        return 4 * Self.scaledCell(parameters.cellSize, width: (width + b - 1) / b) * b
+    }
+
+    /// 1 below 2,000 px, 2 from 2,000, 4 from 4,000, … (a power of two keeping the binned width near 1,000–2,000).
+    static func binning(width: Int) -> Int {
+        var b = 1
+        while width / (2 * b) >= 1000 { b *= 2 }
+        return b
+    }
 
     /// The cell size is set for a 640-pixel-wide frame; wider frames (which see people larger) scale it.
     static func scaledCell(_ cell: Int, width: Int) -> Int {
         max(4, Int((Double(cell) * max(1, Double(width) / 640)).rounded()))
     }
 
-    public mutating func begin(width: Int, height: Int) {
-        self.width = width
-        self.height = height
+    public mutating func begin(width fullWidth: Int, height fullHeight: Int) {
+        self.fullWidth = fullWidth
+        self.fullHeight = fullHeight
+        binning = Self.binning(width: fullWidth)
+        width = (fullWidth + binning - 1) / binning
+        height = (fullHeight + binning - 1) / binning
+        binnedRows = 0
         let cell = Self.scaledCell(parameters.cellSize, width: width)
+        binned.reserve(rows: 5 * cell + 2, rowBytes: width * 4)
         sampleStep = max(2, cell / 16)
         meshes[0].begin(width: width, height: height, cell: cell, floor: parameters.lumaFloor)
         meshes[1].begin(width: width, height: height, cell: cell, floor: parameters.chromaFloor)
@@ -77,11 +105,48 @@ public struct ContrastStage {
         return (Int(min(255, max(0, y))), Int(min(255, max(0, cb))), Int(min(255, max(0, cr))))
     }
 
-    /// Takes note that rows `[0, decoded)` are in the ring: computes the statistics of every completed cell row.
+    /// Takes note that full-resolution rows `[0, decoded)` are in `ring`: bins every completed block row and computes
+    /// the statistics of every completed cell row.
     public mutating func rowsDecoded(_ decoded: Int, ring: RowRing) {
-        while meshes[0].rawRows < meshes[0].cellsY && meshes[0].rows(ofCellRow: meshes[0].rawRows).upperBound <= decoded {
-            cellRowStatistics(ring: ring)
+        let b = binning
+        while binnedRows < height && (min(fullHeight, (binnedRows + 1) * b) <= decoded) {
+            bin(row: binnedRows, from: ring)
+            binnedRows += 1
+        }
+        while meshes[0].rawRows < meshes[0].cellsY && meshes[0].rows(ofCellRow: meshes[0].rawRows).upperBound <= binnedRows {
+            cellRowStatistics(ring: binned)
             for c in 0..<3 { meshes[c].completeRawRow() }
+        }
+    }
+
+    /// Binned row `j`: the mean colour of each b × b block (clipped at the frame's edges).
+    private mutating func bin(row j: Int, from ring: RowRing) {
+        let out = binned.row(j).assumingMemoryBound(to: UInt32.self)
+        let b = binning, w = width, fw = fullWidth
+        if b == 1 {
+            out.update(from: ring.row(j).assumingMemoryBound(to: UInt32.self), count: w)
+            return
+        }
+        let y0 = j * b, y1 = min(fullHeight, y0 + b)
+        let shift = b.trailingZeroBitCount  // b is a power of two
+        binSums.removeAll(keepingCapacity: true)
+        binSums.append(contentsOf: repeatElement(0, count: 3 * w))
+        binSums.withUnsafeMutableBufferPointer { sums in
+            for y in y0..<y1 {
+                let p = ring.row(y).assumingMemoryBound(to: UInt32.self)
+                for x in 0..<fw {
+                    let v = UInt32(littleEndian: p[x])
+                    let i = 3 &* (x &>> shift)
+                    sums[i] &+= v & 0xFF
+                    sums[i &+ 1] &+= (v &>> 8) & 0xFF
+                    sums[i &+ 2] &+= (v &>> 16) & 0xFF
+                }
+            }
+            for x in 0..<w {
+                let n = UInt32((y1 - y0) * (min(fw, (x + 1) * b) - x * b)), half = n / 2
+                let r = (sums[3 * x] + half) / n, g = (sums[3 * x + 1] + half) / n, bl = (sums[3 * x + 2] + half) / n
+                out[x] = UInt32(littleEndian: r | g << 8 | bl << 16 | 0xFF00_0000)
+            }
         }
     }
 
@@ -131,10 +196,10 @@ public struct ContrastStage {
     /// Whether row `y` can be scored now.
     public func canScore(row y: Int) -> Bool { meshes[0].canInterpolate(row: y) }
 
-    /// Scores frame row `y` (RGBX) and passes its runs at each of `levels` (ascending) to the labelers.
-    public mutating func process(ring: RowRing, row y: Int, labelers: inout [RunLabeler], levels: [Float]) {
+    /// Scores binned row `y` and passes its runs at each of `levels` (ascending), in binned pixels, to the labelers.
+    public mutating func process(row y: Int, labelers: inout [RunLabeler], levels: [Float]) {
         precondition(canScore(row: y), "row \(y) scored before its background exists")
-        if reference { scoreReference(ring: ring, row: y) } else { scoreFast(ring: ring, row: y) }
+        if reference { scoreReference(ring: binned, row: y) } else { scoreFast(ring: binned, row: y) }
         for (i, level) in levels.enumerated() {
             runs.removeAll(keepingCapacity: true)
             if reference {
@@ -170,6 +235,16 @@ public struct ContrastStage {
 
     /// The z-scores of the last processed row (for tests).
     public func lastScores() -> [Float] { Array(UnsafeBufferPointer(start: score, count: width)) }
+
+    /// A blob found in binned pixels, in full-resolution pixels (its box covers the blocks; peak at a block's centre).
+    public func fullResolution(_ b: Blob) -> Blob {
+        let k = binning
+        guard k > 1 else { return b }
+        return Blob(
+            minX: b.minX * k, minY: b.minY * k, maxX: min(fullWidth - 1, b.maxX * k + k - 1),
+            maxY: min(fullHeight - 1, b.maxY * k + k - 1), area: b.area * k * k, scoreSum: b.scoreSum * Double(k * k),
+            peak: b.peak, peakX: min(fullWidth - 1, b.peakX * k + k / 2), peakY: min(fullHeight - 1, b.peakY * k + k / 2))
+    }
 }
 
 /// The per-pixel part of the contrast stage, kept out of line so its loops vectorise.

@@ -176,13 +176,15 @@ public final class FrameScanner {
             for (i, level) in levels.enumerated() {
                 closed.removeAll(keepingCapacity: true)
                 contrastLabelers[i].drainClosed(into: &closed)
-                tracker.add(closed, kind: .contrast, level: level)
+                tracker.add(closed.map { contrast.fullResolution($0) }, kind: .contrast, level: level)
             }
         }
         var decoded = 0
-        var next = useContrast ? 0 : height  // next row for the contrast stage
-        while decoded < info.height || next < height {
-            if decoded < info.height && decoded - next + band <= ring.capacity - featureRows {
+        var next = useContrast ? 0 : contrast.height  // next binned row for the contrast stage
+        while decoded < info.height || (useContrast && next < contrast.height) {
+            // Full-resolution rows from the contrast stage's first unscored binned row on are still needed.
+            let pending = useContrast ? min(decoded, next * contrast.binning) : decoded
+            if decoded < info.height && decoded - pending + band <= ring.capacity - featureRows {
                 let n = min(band, info.height - decoded)
                 // Candidates whose top rows the next band overwrites are measured now.
                 let rows = available(decoded: decoded)
@@ -197,8 +199,8 @@ public final class FrameScanner {
                 decoded += got
                 if useContrast { contrast.rowsDecoded(min(decoded, height), ring: ring) }
             }
-            while next < height && contrast.canScore(row: next) {
-                contrast.process(ring: ring, row: next, labelers: &contrastLabelers, levels: levels)
+            while useContrast && next < contrast.height && contrast.canScore(row: next) {
+                contrast.process(row: next, labelers: &contrastLabelers, levels: levels)
                 next += 1
             }
             collect()

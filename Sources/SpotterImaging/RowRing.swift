@@ -4,10 +4,12 @@
 /// Allocated once per worker and grown only when a wider frame or a taller band arrives; nothing is allocated per
 /// band. Rows are 64-byte aligned.
 public final class RowRing {
-    public private(set) var capacity = 0
-    public private(set) var rowBytes = 0
-    public private(set) var stride = 0
-    private var storage: UnsafeMutableRawPointer?
+    // Read on every row access: exempt from dynamic exclusivity checks (only `reserve` writes them, never while a
+    // row pointer is being used).
+    @exclusivity(unchecked) public private(set) var capacity = 0
+    @exclusivity(unchecked) public private(set) var rowBytes = 0
+    @exclusivity(unchecked) public private(set) var stride = 0
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawPointer?
     private var allocated = 0
 
     public init() {}
