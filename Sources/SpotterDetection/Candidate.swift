@@ -41,6 +41,8 @@ public struct Candidate: Sendable {
 /// its features are computed: the features of a frame's tens of thousands of noise blobs are never measured.
 struct CandidateTracker {
     var limit: Int
+    /// Per-kind limits overriding `limit` (the contrast stage on a binned wide frame keeps fewer, see `runRGB`).
+    var kindLimits: [CandidateKind: Int] = [:]
     struct Pending {
         var blob: Blob
         var kind: CandidateKind
@@ -57,7 +59,10 @@ struct CandidateTracker {
 
     init(limit: Int) { self.limit = max(1, limit) }
 
+    private func limit(_ kind: CandidateKind) -> Int { kindLimits[kind] ?? limit }
+
     mutating func reset() {
+        kindLimits = [:]
         pending.removeAll(keepingCapacity: true)
         done.removeAll(keepingCapacity: true)
         heaps.removeAll(keepingCapacity: true)
@@ -68,8 +73,8 @@ struct CandidateTracker {
     private static func source(_ kind: CandidateKind, _ level: Float) -> String { "\(kind.rawValue)@\(level)" }
 
     /// The weakest peak a new blob of this source must beat to be kept (−∞ while the source has room).
-    private func bar(_ key: String) -> Float {
-        guard let heap = heaps[key], heap.count >= limit else { return -.infinity }
+    private func bar(_ key: String, _ kind: CandidateKind) -> Float {
+        guard let heap = heaps[key], heap.count >= limit(kind) else { return -.infinity }
         return heap.minimum
     }
 
@@ -77,6 +82,7 @@ struct CandidateTracker {
         guard !blobs.isEmpty else { return }
         let key = Self.source(kind, level)
         var heap = heaps[key] ?? MinHeap()
+        let limit = limit(kind)
         for b in blobs {
             if heap.count >= limit {
                 guard b.peak > heap.minimum else { dropped += 1; continue }
@@ -102,7 +108,7 @@ struct CandidateTracker {
             let ready = decoded >= min(height, blob.maxY + 1 + margin)
             let leaving = blob.minY - margin < firstRowKept
             if ready || leaving {
-                if blob.peak >= bar(Self.source(kind, level)) {
+                if blob.peak >= bar(Self.source(kind, level), kind) {
                     measured += 1
                     var c = make(blob, kind)
                     c.level = level
@@ -129,9 +135,10 @@ struct CandidateTracker {
                 if a.blob.peak != b.blob.peak { return a.blob.peak > b.blob.peak }
                 return (a.blob.minY, a.blob.minX) < (b.blob.minY, b.blob.minX)
             }
-            if list.count > limit {
-                dropped += list.count - limit
-                list.removeLast(list.count - limit)
+            let cap = limit(list[0].kind)
+            if list.count > cap {
+                dropped += list.count - cap
+                list.removeLast(list.count - cap)
             }
             kept += list
         }

@@ -29,8 +29,8 @@ public enum ColourFeatures {
     ) -> (features: [Float], peak: (Float, Float, Float), mean: (Float, Float, Float)) {
         let x0 = max(0, blob.minX - m), x1 = min(width, blob.maxX + 1 + m)
         let y0 = max(rows.lowerBound, blob.minY - m), y1 = max(max(rows.lowerBound, blob.minY - m), min(rows.upperBound, blob.maxY + 1 + m))
-        // Large boxes are sampled on a grid, so no candidate costs more than about 2,000 pixel visits.
-        let step = max(1, Int((Double((x1 - x0) * max(1, y1 - y0)) / 2048).squareRoot()))
+        // Large boxes are sampled on a grid, so no candidate costs more than about 500 pixel visits.
+        let step = max(1, Int((Double((x1 - x0) * max(1, y1 - y0)) / 512).squareRoot()))
         var inside = RGBMoments(), around = RGBMoments()
         for y in stride(from: y0, to: y1, by: step) {
             let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt32.self))
@@ -123,7 +123,7 @@ public enum ColourFeatures {
                 let py1 = max(py0 + 1, Int((cy - side / 2 + Float(gy + 1) * cellSide).rounded(.down)))
                 let sx0 = max(0, px0), sx1 = min(width, px1), sy0 = max(rows.lowerBound, py0), sy1 = min(rows.upperBound, py1)
                 var sl: Float = 0, scb: Float = 0, scr: Float = 0, count: Float = 0
-                let stepX = max(1, (sx1 - sx0) / 4), stepY = max(1, (sy1 - sy0) / 4)
+                let stepX = max(1, (sx1 - sx0) / 2), stepY = max(1, (sy1 - sy0) / 2)
                 if sx1 > sx0 && sy1 > sy0 {
                     for y in stride(from: sy0, to: sy1, by: stepY) {
                         let p = ring.row(y).assumingMemoryBound(to: UInt8.self)

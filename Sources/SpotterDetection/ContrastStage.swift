@@ -10,9 +10,9 @@ import SpotterImaging
 /// The cell size is given for a 640-pixel-wide frame and scales with the frame's width. This is the "local" anomaly
 /// the global RX misses: a person on a beach whose colours are common elsewhere in the frame.
 ///
-/// Wide frames are binned first (`binning`: 2 × 2 blocks from 2,000 px wide, 4 × 4 from 4,000): the stage looks for
-/// anomalies a few pixels across in a frame about 1,000 px wide, where a person of a survey frame (20 px and more at
-/// full resolution) still spans several pixels, at a sixteenth of the cost. Global RX always runs at full
+/// Wide frames are binned first (`binning`: 2 × 2 blocks from 1,000 px wide, 4 × 4 from 2,000, 8 × 8 from 4,000): the
+/// stage looks for anomalies a few pixels across in a frame 500–1,000 px wide, where a person of a survey frame
+/// (20 px and more at full resolution) still spans a few pixels, at a small fraction of the cost. Global RX always runs at full
 /// resolution. Blobs are reported in full-resolution pixels.
 ///
 /// - Complexity: O(pixels) per frame; memory O(width + mesh), reused across frames.
@@ -60,10 +60,10 @@ public struct ContrastStage {
         return 4 * Self.scaledCell(parameters.cellSize, width: (width + b - 1) / b) * b
     }
 
-    /// 1 below 2,000 px, 2 from 2,000, 4 from 4,000, … (a power of two keeping the binned width near 1,000–2,000).
+    /// 1 below 1,000 px, 2 from 1,000, 4 from 2,000, 8 from 4,000, at most 16 (the binned width stays 500–1,000).
     static func binning(width: Int) -> Int {
         var b = 1
-        while width / (2 * b) >= 1000 { b *= 2 }
+        while width / (2 * b) >= 500 && b < 16 { b *= 2 }
         return b
     }
 
@@ -128,24 +128,36 @@ public struct ContrastStage {
             return
         }
         let y0 = j * b, y1 = min(fullHeight, y0 + b)
-        let shift = b.trailingZeroBitCount  // b is a power of two
+        let whole = fw / b  // binned columns made of b full columns
+        // Red and blue travel together in 16-bit halves of one 32-bit sum (at most 8 × 8 × 255 < 2¹⁶ per half).
         binSums.removeAll(keepingCapacity: true)
-        binSums.append(contentsOf: repeatElement(0, count: 3 * w))
+        binSums.append(contentsOf: repeatElement(0, count: 2 * w))
         binSums.withUnsafeMutableBufferPointer { sums in
+            let rb = sums.baseAddress!, g = sums.baseAddress! + w
             for y in y0..<y1 {
                 let p = ring.row(y).assumingMemoryBound(to: UInt32.self)
-                for x in 0..<fw {
-                    let v = UInt32(littleEndian: p[x])
-                    let i = 3 &* (x &>> shift)
-                    sums[i] &+= v & 0xFF
-                    sums[i &+ 1] &+= (v &>> 8) & 0xFF
-                    sums[i &+ 2] &+= (v &>> 16) & 0xFF
+                for x in 0..<whole {
+                    var srb: UInt32 = 0, sg: UInt32 = 0
+                    for k in 0..<b {
+                        let v = UInt32(littleEndian: p[x &* b &+ k])
+                        srb &+= v & 0x00FF_00FF
+                        sg &+= (v &>> 8) & 0xFF
+                    }
+                    rb[x] &+= srb
+                    g[x] &+= sg
+                }
+                if whole < w {  // the last, partial block
+                    for xx in whole * b..<fw {
+                        let v = UInt32(littleEndian: p[xx])
+                        rb[whole] &+= v & 0x00FF_00FF
+                        g[whole] &+= (v &>> 8) & 0xFF
+                    }
                 }
             }
             for x in 0..<w {
                 let n = UInt32((y1 - y0) * (min(fw, (x + 1) * b) - x * b)), half = n / 2
-                let r = (sums[3 * x] + half) / n, g = (sums[3 * x + 1] + half) / n, bl = (sums[3 * x + 2] + half) / n
-                out[x] = UInt32(littleEndian: r | g << 8 | bl << 16 | 0xFF00_0000)
+                let r = ((rb[x] & 0xFFFF) + half) / n, bl = ((rb[x] &>> 16) + half) / n, gg = (g[x] + half) / n
+                out[x] = UInt32(littleEndian: r | gg << 8 | bl << 16 | 0xFF00_0000)
             }
         }
     }
@@ -235,6 +247,12 @@ public struct ContrastStage {
 
     /// The z-scores of the last processed row (for tests).
     public func lastScores() -> [Float] { Array(UnsafeBufferPointer(start: score, count: width)) }
+
+    /// The R, G, B of binned pixel (x, y) (for tests).
+    func binnedPixel(x: Int, y: Int) -> [Int] {
+        let v = UInt32(littleEndian: binned.row(y).assumingMemoryBound(to: UInt32.self)[x])
+        return [Int(v & 0xFF), Int((v >> 8) & 0xFF), Int((v >> 16) & 0xFF)]
+    }
 
     /// A blob found in binned pixels, in full-resolution pixels (its box covers the blocks; peak at a block's centre).
     public func fullResolution(_ b: Blob) -> Blob {

@@ -159,6 +159,10 @@ public final class FrameScanner {
             for i in levels.indices { contrastLabelers[i].reset() }
         }
         tracker.reset()
+        if useContrast {
+            // A binned wide frame sees people larger than the binning: fewer contrast candidates per source.
+            tracker.kindLimits[.contrast] = max(50, settings.maxPerSource / (contrast.binning * contrast.binning))
+        }
         let ring = self.ring
         let make = { (blob: Blob, kind: CandidateKind, rows: Range<Int>) -> Candidate in
             let (f, peak, mean) = ColourFeatures.compute(

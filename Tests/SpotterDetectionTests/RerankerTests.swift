@@ -28,6 +28,17 @@ import _SpotterTestSupport
         }
     }
 
+    @Test func rgbModelMatchesScikitLearn() throws {
+        let fixturePath = SharedDatasets.packageRoot + "/Tests/SpotterDetectionTests/Fixtures/rgb-coast-gbt-fixture.json"
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixturePath)))
+        let model = try BoostedTrees(path: Self.models + "/rerankers/rgb-coast-gbt.json")
+        try model.check(features: ColourFeatures.names)
+        let rows = fixture.features.map { $0.map(Float.init) }
+        for (i, row) in rows.enumerated() {
+            #expect(abs(model.probability(row) - fixture.probabilities[i]) < 1e-9, "row \(i)")
+        }
+    }
+
     @Test func cascadeFinishesOnlyTheBestPartialScores() throws {
         let model = try BoostedTrees(path: Self.models + "/rerankers/thermal-gbt.json")
         var rng = SplitMix64(seed: 77)
