@@ -9,9 +9,13 @@ let package = Package(
         .library(name: "SpotterImaging", targets: ["SpotterImaging"]),
         .library(name: "SpotterDetection", targets: ["SpotterDetection"]),
         .library(name: "SpotterEval", targets: ["SpotterEval"]),
+        .library(name: "SpotterStore", targets: ["SpotterStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.9.0"),
     ],
     targets: [
         // System libraries, found through pkg-config.
@@ -25,11 +29,19 @@ let package = Package(
         .target(name: "SpotterDetection", dependencies: ["SpotterImaging"]),
         // Labelled datasets (labels.json) and the evaluation protocol: matching, recall at FPPI, AP, F1, frame AP.
         .target(name: "SpotterEval"),
+        // The mission store and dispatch log: one protocol, SQLite (GRDB) and PostgreSQL (postgres-nio) behind it.
+        .target(
+            name: "SpotterStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The command-line tool: parses, calls the libraries, formats.
         .executableTarget(
             name: "spotter",
             dependencies: [
-                "SpotterImaging", "SpotterDetection", "SpotterEval",
+                "SpotterImaging", "SpotterDetection", "SpotterEval", "SpotterStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Test-only helpers: dataset paths, seeded random data, synthetic frames, the corrupt-file corpus.
@@ -41,7 +53,8 @@ let package = Package(
             name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "SpotterEvalTests", dependencies: ["SpotterEval", "_SpotterTestSupport"]),
-        .testTarget(name: "SpotterCLITests", dependencies: ["spotter", "_SpotterTestSupport"]),
+        .testTarget(name: "SpotterCLITests", dependencies: ["spotter", "SpotterStore", "_SpotterTestSupport"]),
+        .testTarget(name: "SpotterStoreTests", dependencies: ["SpotterStore", "_SpotterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -111,6 +111,8 @@ struct Scan: ParsableCommand {
     @Flag(help: "No progress and no notes on stderr (errors are still printed).")
     var quiet = false
 
+    @OptionGroup(title: "Mission store") var store: ScanStoreArguments
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one file, folder or pattern to scan") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
@@ -120,12 +122,16 @@ struct Scan: ParsableCommand {
     func run() throws {
         let console = Console(quiet: quiet)
         let listing = FrameSource.enumerate(paths)
-        let files = listing.files
+        // With a store: frames already recorded (same content, same profile) are left out.
+        let recorder = try StoreRecorder.open(store, profile: scan.storeProfile)
+        defer { recorder?.close() }
+        let entries = try recorder?.pending(listing.entries, threads: threads ?? defaultThreads()) ?? listing.entries
+        let files = entries.compactMap { if case .file(let f) = $0 { f } else { nil } }
         // Arguments that named no frame are failed frames too, reported in their place among the frames:
         // `pending[k]` goes out just before file number `before`.
         var pending: [(before: Int, result: FrameResult)] = []
         var fileCount = 0
-        for entry in listing.entries {
+        for entry in entries {
             switch entry {
             case .file: fileCount += 1
             case .problem(let p): pending.append((fileCount, FrameResult(file: p.file ?? "", error: p)))
@@ -134,6 +140,7 @@ struct Scan: ParsableCommand {
         let format = self.format
         let collected = ResultsBox()
         func emit(_ result: FrameResult) {
+            recorder?.record(result)
             if let error = result.error {
                 console.error(error.description)
             } else {
@@ -180,6 +187,10 @@ struct Scan: ParsableCommand {
             console.out(ScanOutput.csvHeader)
             for r in ranked.prefix(top ?? ranked.count) { console.out(ScanOutput.csvRow(r)) }
             for r in results where r.failed { console.out(ScanOutput.csvFailure(r)) }
+        }
+        if let recorder {
+            console.note(recorder.summary)
+            if recorder.failure != nil { throw ExitCode(1) }
         }
         if failures > 0 { throw ExitCode(2) }
     }

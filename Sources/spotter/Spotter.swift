@@ -10,6 +10,9 @@ struct Spotter: ParsableCommand {
             64 for usage errors.
             """,
         version: "0.1.0",
-        subcommands: [Scan.self, Crop.self, Bench.self, BenchSpeed.self],
+        subcommands: [Scan.self, Crop.self, Bench.self, BenchSpeed.self,
+            MissionCommand.self, DetectionsCommand.self, ReviewCommand.self, TeamCommand.self, DispatchCommand.self,
+            TaskCommand.self, LogCommand.self, StoreCommand.self,
+        ],
         defaultSubcommand: nil)
 }

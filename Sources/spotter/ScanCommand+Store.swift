@@ -1,0 +1,157 @@
+import ArgumentParser
+import Dispatch
+import SpotterDetection
+import SpotterImaging
+import SpotterStore
+import Synchronization
+
+/// `scan --db … --mission …`: where a scan records its frames and detections.
+struct ScanStoreArguments: ParsableArguments {
+    @Option(help: "Record frames and detections in this mission store: a SQLite file or a postgres:// URL (default: SPOTTER_DB; with neither, nor --mission, nothing is recorded).")
+    var db: String?
+
+    @Option(help: "The mission to record into (created when new; default: SPOTTER_MISSION, else the most recent, else one named default).")
+    var mission: String?
+
+    @Option(help: "The flight the frames come from (registered when new).")
+    var flight: String?
+
+    @Option(help: "With --flight: the drone.")
+    var drone: String = ""
+
+    @Option(help: "With --flight: the camera.")
+    var camera: String = ""
+
+    @Option(help: "With --flight: height of the takeoff point above sea level, metres.")
+    var takeoffAltitude: Double?
+
+    @Option(name: .customLong("as"), help: "Who is scanning, for the log (default: SPOTTER_ACTOR, else the OS user).")
+    var actor: String?
+
+    var enabled: Bool { db != nil || mission != nil || environment("SPOTTER_DB") != nil }
+}
+
+/// Records a scan into the mission store: hashes every frame first, leaves out the frames the mission already holds
+/// with the same content and profile, then writes each scanned frame with its detections in one transaction (and its
+/// log entry), as results come in. A scan killed at any moment leaves only whole frames behind; the rerun scans the
+/// rest.
+final class StoreRecorder: @unchecked Sendable {
+    let store: any SpotterStore
+    let mission: Mission
+    let flight: Flight?
+    let profile: String
+    let actor: String
+    private var hashes: [String: (sha256: String, size: Int)] = [:]
+    private(set) var skipped = 0
+    private(set) var recordedFrames = 0
+    private(set) var recordedDetections = 0
+    private(set) var failure: StoreError?
+
+    /// Opens the store and resolves the mission and flight; nil when the scan records nothing.
+    static func open(_ args: ScanStoreArguments, profile: String) throws -> StoreRecorder? {
+        guard args.enabled else { return nil }
+        return try storeStep {
+            let store = try openStore(args.db ?? environment("SPOTTER_DB") ?? "spotter.db")
+            let actor = StoreArguments.actor(args.actor)
+            let mission: Mission
+            if let name = args.mission ?? environment("SPOTTER_MISSION") {
+                mission = try store.ensureMission(named: name, actor: actor)
+            } else if let latest = try? store.mission(named: nil) {
+                mission = latest
+            } else {
+                mission = try store.ensureMission(named: "default", actor: actor)
+            }
+            let flight = try args.flight.map {
+                try store.ensureFlight(
+                    mission: mission.id, name: $0, drone: args.drone, camera: args.camera,
+                    takeoffAltitude: args.takeoffAltitude, actor: actor)
+            }
+            return StoreRecorder(store: store, mission: mission, flight: flight, profile: profile, actor: actor)
+        }
+    }
+
+    private init(store: any SpotterStore, mission: Mission, flight: Flight?, profile: String, actor: String) {
+        self.store = store
+        self.mission = mission
+        self.flight = flight
+        self.profile = profile
+        self.actor = actor
+    }
+
+    /// The entries still to scan: hashes every file (in parallel), then drops those the mission already holds with
+    /// this profile. Arguments that named no frame are kept unless already recorded as failed.
+    func pending(_ entries: [FrameSource.Entry], threads: Int) throws -> [FrameSource.Entry] {
+        let files = entries.compactMap { if case .file(let f) = $0 { f } else { nil } }
+        let results = Mutex([String: (sha256: String, size: Int)]())
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(max(1, threads), max(1, files.count))) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= files.count { break }
+                if let h = SHA256Hex.ofFile(files[i]) { results.withLock { $0[files[i]] = h } }
+            }
+        }
+        hashes = results.withLock { $0 }
+        let done = try storeStep { try store.recordedFrameKeys(mission: mission.id, profile: profile) }
+        return entries.filter { entry in
+            let key: String
+            switch entry {
+            case .file(let f): key = hashes[f]?.sha256 ?? "path:" + f
+            case .problem(let p): key = "path:" + (p.file ?? "")
+            }
+            if done.contains(key) {
+                skipped += 1
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Writes one frame's result (called one frame at a time). After a store failure, records nothing more.
+    func record(_ r: FrameResult) {
+        guard failure == nil else { return }
+        let hash = hashes[r.file]
+        let frame = NewFrame(
+            path: r.file, sha256: hash?.sha256, size: hash?.size ?? 0, profile: profile, detectorSet: r.profile,
+            status: r.failed ? .failed : .scanned, errorCode: r.error?.code.rawValue, error: r.error?.message,
+            width: r.width, height: r.height,
+            metadata: r.diagnostics.isEmpty ? [:] : ["diagnostics": r.diagnostics.joined(separator: "; ")],
+            detections: r.detections.map { d in
+                NewDetection(
+                    x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score,
+                    detector: d.detector, features: ["area": Double(d.area)])
+            })
+        do {
+            if try store.recordFrame(frame, mission: mission.id, flight: flight?.id, actor: actor) != nil {
+                recordedFrames += 1
+                recordedDetections += frame.detections.count
+            } else {
+                skipped += 1
+            }
+        } catch let e as StoreError {
+            failure = e
+            writeStderr("spotter: cannot record \(r.file) in the store: \(e.description)\n")
+        } catch {
+            failure = StoreError(.backend, "\(error)")
+        }
+    }
+
+    /// The closing note.
+    var summary: String {
+        var s = "recorded \(recordedFrames) frame\(recordedFrames == 1 ? "" : "s") and \(recordedDetections) detection\(recordedDetections == 1 ? "" : "s") in mission \(mission.name) (\(store.location))"
+        if skipped > 0 { s += "; \(skipped) already recorded with this profile, skipped" }
+        return s
+    }
+
+    func close() { store.close() }
+}
+
+extension ScanArguments {
+    /// The scan settings a recorded result depends on: the profile, plus the scale and re-ranker when not default.
+    var storeProfile: String {
+        var key = profile.rawValue
+        if scale != 1 { key += " scale=\(scale)" }
+        if noRerank { key += " no-rerank" }
+        return key
+    }
+}
