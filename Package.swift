@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SpotterImaging", targets: ["SpotterImaging"]),
         .library(name: "SpotterDetection", targets: ["SpotterDetection"]),
         .library(name: "SpotterEval", targets: ["SpotterEval"]),
+        .library(name: "SpotterGeo", targets: ["SpotterGeo"]),
         .library(name: "SpotterStore", targets: ["SpotterStore"]),
     ],
     dependencies: [
@@ -29,6 +30,8 @@ let package = Package(
         .target(name: "SpotterDetection", dependencies: ["SpotterImaging"]),
         // Labelled datasets (labels.json) and the evaluation protocol: matching, recall at FPPI, AP, F1, frame AP.
         .target(name: "SpotterEval"),
+        // Camera model and database, pixel → ground on the sea-surface plane, exports (GeoJSON, KML, CoT, CSV), report.
+        .target(name: "SpotterGeo", dependencies: ["SpotterImaging"]),
         // The mission store and dispatch log: one protocol, SQLite (GRDB) and PostgreSQL (postgres-nio) behind it.
         .target(
             name: "SpotterStore",
@@ -41,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "spotter",
             dependencies: [
-                "SpotterImaging", "SpotterDetection", "SpotterEval", "SpotterStore",
+                "SpotterImaging", "SpotterDetection", "SpotterEval", "SpotterGeo", "SpotterStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Test-only helpers: dataset paths, seeded random data, synthetic frames, the corrupt-file corpus.
@@ -53,6 +56,9 @@ let package = Package(
             name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "SpotterEvalTests", dependencies: ["SpotterEval", "_SpotterTestSupport"]),
+        .testTarget(
+            name: "SpotterGeoTests", dependencies: ["SpotterGeo", "SpotterImaging", "_SpotterTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "SpotterCLITests", dependencies: ["spotter", "SpotterStore", "_SpotterTestSupport"]),
         .testTarget(name: "SpotterStoreTests", dependencies: ["SpotterStore", "_SpotterTestSupport"]),
     ],

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import SpotterGeo
+
+/// Options of the commands that turn pixels into positions (`locate`, `export`, `report`).
+struct GeoArguments: ParsableArguments {
+    @Option(help: "Height of the takeoff point above the water (or ground the people are on), metres, for this flight: added to the RelativeAltitude tag.")
+    var takeoffHeight: Double?
+
+    @Option(help: "Camera height above the surface, metres: overrides every altitude tag.")
+    var heightAboveSurface: Double?
+
+    @Option(
+        name: .customLong("rotated-180"),
+        help: "A frame whose pixels were rotated 180° after capture (re-saved by a photo viewer) while its yaw tags stayed as flown; repeat for each. Path or file name.")
+    var rotated180: [String] = []
+
+    @Option(help: "Folder holding cameras.json (default: SPOTTER_MODELS, else the package's Models/).")
+    var models: String?
+
+    func validate() throws {
+        if takeoffHeight != nil && heightAboveSurface != nil {
+            throw ValidationError("give --takeoff-height or --height-above-surface, not both")
+        }
+        if let h = heightAboveSurface, !(h > 0) {
+            throw ValidationError("--height-above-surface must be positive (got \(h))")
+        }
+        if let t = takeoffHeight, !t.isFinite || abs(t) > 9000 {
+            throw ValidationError("--takeoff-height must be a height in metres (got \(t))")
+        }
+    }
+
+    var options: LocateOptions {
+        LocateOptions(takeoffHeight: takeoffHeight, heightAboveSurface: heightAboveSurface, rotated180: Set(rotated180))
+    }
+
+    /// The camera database (`cameras.json` in the models folder); an empty one, with a note, when there is none.
+    func database(notes: (String) -> Void) throws -> CameraDatabase {
+        guard let root = ModelLibrary.locate(models) else {
+            notes("no Models/ folder found (set --models or SPOTTER_MODELS): focal lengths from the 35 mm equivalent only")
+            return .empty
+        }
+        let path = root + "/cameras.json"
+        do {
+            return try CameraDatabase(path: path)
+        } catch {
+            writeStderr("spotter: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// JSON object text with keys in the order written.
+struct JSONObjectText {
+    private var parts: [String] = []
+
+    mutating func add(_ key: String, _ value: String?) {
+        parts.append(JSONText.string(key) + ": " + (value.map(JSONText.string) ?? "null"))
+    }
+
+    mutating func add(_ key: String, _ value: Double?, digits: Int = 6) {
+        parts.append(JSONText.string(key) + ": " + (value.map { JSONText.number($0, digits: digits) } ?? "null"))
+    }
+
+    mutating func add(_ key: String, _ value: Int?) {
+        parts.append(JSONText.string(key) + ": " + (value.map(String.init) ?? "null"))
+    }
+
+    mutating func add(_ key: String, _ value: Bool) {
+        parts.append(JSONText.string(key) + ": " + (value ? "true" : "false"))
+    }
+
+    mutating func add(_ key: String, strings: [String]) {
+        parts.append(JSONText.string(key) + ": [" + strings.map(JSONText.string).joined(separator: ", ") + "]")
+    }
+
+    var text: String { "{" + parts.joined(separator: ", ") + "}" }
+}
+
+/// `v` with exactly `digits` decimals ("-" for NaN).
+func fixedDigits(_ v: Double, _ digits: Int) -> String {
+    v.isFinite ? String(format: "%.\(digits)f", v) : "-"
+}

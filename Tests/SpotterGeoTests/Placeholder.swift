@@ -1,0 +1,1 @@
+// Geo tests are added in later files.
