@@ -1,1 +1,0 @@
-// Geo tests are added in later files.
