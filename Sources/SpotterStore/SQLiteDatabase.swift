@@ -84,12 +84,13 @@ private struct SQLiteSession: SQLSession {
     let db: Database
     var dialect: SQLDialect { .sqlite }
 
+    // Statements are prepared once per connection and reused (GRDB's statement cache).
     func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-        try db.execute(sql: sql, arguments: StatementArguments(arguments.map(Self.bind)))
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(Self.bind)))
     }
 
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(Self.bind)))
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments.map(Self.bind)))
         guard let first = rows.first else { return [] }
         let names = Array(first.columnNames)
         return rows.map { row in
