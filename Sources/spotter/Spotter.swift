@@ -10,7 +10,7 @@ struct Spotter: ParsableCommand {
             64 for usage errors.
             """,
         version: "0.1.0",
-        subcommands: [Scan.self, Crop.self, Bench.self, BenchSpeed.self, Info.self, Locate.self,
+        subcommands: [Scan.self, Crop.self, Bench.self, BenchSpeed.self, Info.self, Locate.self, Export.self, ReportCommand.self,
             MissionCommand.self, DetectionsCommand.self, ReviewCommand.self, TeamCommand.self, DispatchCommand.self,
             TaskCommand.self, LogCommand.self, StoreCommand.self,
         ],
