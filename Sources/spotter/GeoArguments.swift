@@ -4,7 +4,7 @@ import SpotterGeo
 
 /// Options of the commands that turn pixels into positions (`locate`, `export`, `report`).
 struct GeoArguments: ParsableArguments {
-    @Option(help: "Height of the takeoff point above the water (or ground the people are on), metres, for this flight: added to the RelativeAltitude tag.")
+    @Option(help: "Height of the takeoff point above the water (or ground the people are on), metres, for this flight: added to the RelativeAltitude tag (negative: --takeoff-height=-2).")
     var takeoffHeight: Double?
 
     @Option(help: "Camera height above the surface, metres: overrides every altitude tag.")

@@ -52,7 +52,7 @@ struct Info: ParsableCommand {
                 }
             } catch {
                 failed += 1
-                let message = (error as? ImagingError)?.message ?? "\(error)"
+                let message = error.message
                 console.error("\(file): \(message)")
                 var o = JSONObjectText()
                 o.add("file", file)
