@@ -19,6 +19,11 @@ public enum GeoExport {
     ) -> String {
         var batch = GeoBatch.locate(records, options: options, database: database, base: base)
         if let top { batch.detections = Array(batch.detections.prefix(top)) }
+        return text(format, batch, crops: crops, now: now)
+    }
+
+    /// The export text of an already located batch (KML crops: one partial decode per frame, on two threads).
+    public static func text(_ format: Format, _ batch: GeoBatch, crops: Bool = true, now: Date = Date()) -> String {
         switch format {
         case .geojson: return geoJSON(batch)
         case .csv: return csv(batch)

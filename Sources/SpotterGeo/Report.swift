@@ -174,6 +174,7 @@ public enum Report {
         if(k==='time'){return a.dataset.time<b.dataset.time?-1:a.dataset.time>b.dataset.time?1:0}
         return (parseFloat(b.dataset.score)-parseFloat(a.dataset.score))||(a.dataset.rank-b.dataset.rank)});
         c.forEach(function(e){m.appendChild(e)});bs.forEach(function(b){b.classList.toggle('on',b.dataset.key===k)})}
-        bs.forEach(function(b){b.addEventListener('click',function(){sort(b.dataset.key)})})})();
+        bs.forEach(function(b){b.addEventListener('click',function(){sort(b.dataset.key)})});
+        if(location.hash==='#sort=time')sort('time')})();
         """
 }

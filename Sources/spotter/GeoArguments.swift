@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import SpotterDetection
 import SpotterGeo
 
-/// Options of the commands that turn pixels into positions (`locate`, `export`, `report`).
-struct GeoArguments: ParsableArguments {
+/// Where the surface is and which frames are known to be rotated: what `locate`, `export`, `report` and
+/// `scan --format geojson|kml|cot` share.
+struct LocationArguments: ParsableArguments {
     @Option(help: "Height of the takeoff point above the water (or ground the people are on), metres, for this flight: added to the RelativeAltitude tag (negative: --takeoff-height=-2).")
     var takeoffHeight: Double?
 
@@ -14,9 +16,6 @@ struct GeoArguments: ParsableArguments {
         name: .customLong("rotated-180"),
         help: "A frame whose pixels were rotated 180° after capture (re-saved by a photo viewer) while its yaw tags stayed as flown; repeat for each. Path or file name.")
     var rotated180: [String] = []
-
-    @Option(help: "Folder holding cameras.json (default: SPOTTER_MODELS, else the package's Models/).")
-    var models: String?
 
     func validate() throws {
         if takeoffHeight != nil && heightAboveSurface != nil {
@@ -33,9 +32,24 @@ struct GeoArguments: ParsableArguments {
     var options: LocateOptions {
         LocateOptions(takeoffHeight: takeoffHeight, heightAboveSurface: heightAboveSurface, rotated180: Set(rotated180))
     }
+}
+
+/// Options of the commands that turn pixels into positions (`locate`, `export`, `report`).
+struct GeoArguments: ParsableArguments {
+    @OptionGroup var location: LocationArguments
+
+    @Option(help: "Folder holding cameras.json (default: SPOTTER_MODELS, else the package's Models/).")
+    var models: String?
+
+    var options: LocateOptions { location.options }
 
     /// The camera database (`cameras.json` in the models folder); an empty one, with a note, when there is none.
     func database(notes: (String) -> Void) throws -> CameraDatabase {
+        try Self.database(models: models, notes: notes)
+    }
+
+    /// `cameras.json` in the models folder `models` (or the default one).
+    static func database(models: String?, notes: (String) -> Void) throws -> CameraDatabase {
         guard let root = ModelLibrary.locate(models) else {
             notes("no Models/ folder found (set --models or SPOTTER_MODELS): focal lengths from the 35 mm equivalent only")
             return .empty
@@ -80,4 +94,31 @@ struct JSONObjectText {
 /// `v` with exactly `digits` decimals ("-" for NaN).
 func fixedDigits(_ v: Double, _ digits: Int) -> String {
     v.isFinite ? String(format: "%.\(digits)f", v) : "-"
+}
+
+extension ScanRecord {
+    /// A scan's result for one frame, as the exports read it.
+    init(_ r: FrameResult) {
+        self.init(
+            file: r.file, width: r.width, height: r.height,
+            detections: r.detections.map {
+                ScanDetection(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height, score: $0.score, detector: $0.detector)
+            },
+            error: r.error?.message)
+    }
+}
+
+/// The text `spotter scan --format geojson|kml|cot|csv` prints when it locates detections: the hook for
+/// `ScanCommand` (results in input order; `models` is the scan's own `--models`).
+func scanGeoExport(
+    _ format: GeoExport.Format, results: [FrameResult], location: LocationArguments, models: String?, top: Int?,
+    notes: (String) -> Void
+) throws -> String {
+    let database = try GeoArguments.database(models: models, notes: notes)
+    var batch = GeoBatch.locate(results.map(ScanRecord.init), options: location.options, database: database)
+    if let top { batch.detections = Array(batch.detections.prefix(top)) }
+    for f in batch.frames { for w in f.warnings { notes("warning: \(f.file): \(w)") } }
+    let missing = batch.detections.count - batch.located
+    if missing > 0 { notes("\(missing) of \(batch.detections.count) detections have no position (see location_error)") }
+    return GeoExport.text(format, batch)
 }

@@ -122,4 +122,26 @@ struct GeoCommandTests {
             #expect(bad.exitCode == 64 && bad.stderr.contains("line 1 is not JSON"), "\(bad)")
         }
     }
+    /// `--db`: the mission store's detections, with their ids and review verdicts, exported like a scan's.
+    @Test func exportReadsTheMissionStore() throws {
+        try TemporaryDirectory.with { dir in
+            let db = dir.url("mission.db")
+            let frame = Self.brighton + "/DJI_0030.JPG"
+            let scan = try SpotterProcess.run(["scan", frame, "--db", db, "--mission", "geo-test", "--format", "jsonl", "--quiet", "--as", "tester"])
+            #expect(scan.exitCode == 0, "\(scan)")
+            let scanned = (try Self.json(scan.stdoutLines[0]) as? [String: Any])?["detections"] as? [[String: Any]] ?? []
+            let geo = try SpotterProcess.run(["export", "geojson", "--db", db, "--mission", "geo-test", "--quiet"])
+            #expect(geo.exitCode == 0, "\(geo)")
+            let features = try #require((try Self.json(geo.stdout) as? [String: Any])?["features"] as? [[String: Any]])
+            #expect(features.count == scanned.count && !features.isEmpty)
+            let first = try #require(features.first?["properties"] as? [String: Any])
+            let id = try #require(first["detection_id"] as? Int)
+            #expect(first["frame"] as? String == frame && first["review"] as? String == "unreviewed")
+            #expect((features.first?["geometry"] as? [String: Any])?["type"] as? String == "Point")
+            let review = try SpotterProcess.run(["review", String(id), "confirm", "--db", db, "--as", "tester"])
+            #expect(review.exitCode == 0, "\(review)")
+            let again = try SpotterProcess.run(["export", "csv", "--db", db, "--mission", "geo-test", "--quiet"])
+            #expect(again.exitCode == 0 && again.stdoutLines[1].contains(",confirmed,"), "\(again)")
+        }
+    }
 }

@@ -16,8 +16,10 @@ if [ -z "$browser" ]; then
 fi
 shot() {
     "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --proxy-server="127.0.0.1:9" \
-        --virtual-time-budget=3000 --window-size="$2" --screenshot="$1" "file://$report" >/dev/null 2>&1
+        --virtual-time-budget=3000 --window-size="$2" --screenshot="$1" "file://$report$3" >/dev/null 2>&1
     echo "$1"
 }
-shot "$prefix-phone.png" 412,2400
-shot "$prefix-desktop.png" 1280,1600
+shot "$prefix-phone.png" 412,2400 ""
+shot "$prefix-desktop.png" 1280,1600 ""
+# The same page sorted by time (the sort buttons' code, run at load by the #sort=time fragment).
+shot "$prefix-time.png" 1280,1600 "#sort=time"
