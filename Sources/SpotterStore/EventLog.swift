@@ -19,6 +19,9 @@ enum EventLog {
         var rows: [(String, Int64)] = []
         /// A frame whose detections the entry created (digested as one group).
         var detectionsOfFrame: Int64? = nil
+        /// Rows whose digests the caller computed from the exact values it inserted (`canonicalDigest`), saving the
+        /// read-back: `(table, id, digest)`; `detections` names a frame's group.
+        var digests: [(String, Int64, String)] = []
     }
 
     /// The seq the next entry will take and the hash it must chain to. Call inside a write transaction.
@@ -44,6 +47,9 @@ enum EventLog {
         if let frame = c.detectionsOfFrame {
             rows.append(JSON.array([JSON.string("detections"), String(frame), JSON.string(try detectionsDigest(s, frame))]))
         }
+        for (table, id, digest) in c.digests {
+            rows.append(JSON.array([JSON.string(table), String(id), JSON.string(digest)]))
+        }
         payload.append(("rows", JSON.array(rows)))
         var entry = LogEntry(
             seq: seq, at: Clock.now(), actor: actor, kind: c.kind, missionID: c.missionID, refersTo: c.refersTo,
@@ -65,6 +71,15 @@ enum EventLog {
     }
 
     static func canonical(_ row: SQLRow) -> String { JSON.array(row.values.map(\.canonical)) }
+
+    /// The digest of a row from the values it was inserted with, all its columns in table order: the same text
+    /// `rowDigest` reads back, as long as each value has its column's type (the store binds them so).
+    static func canonicalDigest(_ values: [SQLValue]) -> String { SHA256Hex.of(JSON.array(values.map(\.canonical))) }
+
+    /// The digest of a frame's detections from their inserted values, each row in table order, rows in id order.
+    static func detectionsDigest(_ rows: [[SQLValue]]) -> String {
+        SHA256Hex.of(JSON.array(rows.map { JSON.array($0.map(\.canonical)) }))
+    }
 
     /// SHA-256 of one row's canonical content, nil when there is no such row.
     static func rowDigest(_ s: any SQLSession, _ table: String, _ id: Int64) throws -> String? {

@@ -164,7 +164,7 @@ public class SQLMissionStore: SpotterStore, @unchecked Sendable {
     }
 
     public func recordFrame(_ f: NewFrame, mission: Int64, flight: Int64?, actor: String) throws -> FrameRecord? {
-        let id = try db.write { s -> Int64? in
+        try db.write { s -> FrameRecord? in
             if try s.first(
                 "SELECT id FROM frames WHERE mission_id = ? AND profile = ? AND frame_key = ?",
                 [.int(mission), .text(f.profile), .text(f.key)]) != nil
@@ -173,33 +173,51 @@ public class SQLMissionStore: SpotterStore, @unchecked Sendable {
             }
             let head = try EventLog.head(s)
             let metadata = JSON.object(f.metadata.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) })
+            let now = Clock.now()
+            // Every column but the id, in table order (the digest below is computed from these exact values).
+            let values: [SQLValue] = [
+                .int(mission), SQLValue(flight), .text(f.path), SQLValue(f.sha256), .text(f.key), .int(Int64(f.size)),
+                .text(f.profile), SQLValue(f.detectorSet), .text(f.status.rawValue), SQLValue(f.errorCode),
+                SQLValue(f.error), .int(Int64(f.width)), .int(Int64(f.height)), .text(metadata), .text(now),
+                .int(head.nextSeq),
+            ]
             let id = try s.insert(
                 """
                 INSERT INTO frames (mission_id, flight_id, path, sha256, frame_key, size, profile, detector_set, status,
                     error_code, error, width, height, metadata, scanned_at, event_seq)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.int(mission), SQLValue(flight), .text(f.path), SQLValue(f.sha256), .text(f.key), .int(Int64(f.size)),
-                 .text(f.profile), SQLValue(f.detectorSet), .text(f.status.rawValue), SQLValue(f.errorCode),
-                 SQLValue(f.error), .int(Int64(f.width)), .int(Int64(f.height)), .text(metadata), .text(Clock.now()),
-                 .int(head.nextSeq)])
-            // Detections in chunks of 100 rows per statement.
+                """, values)
+            // Detections in chunks of 100 rows per statement; each row's id comes back with its rank.
+            var rows: [(id: Int64, values: [SQLValue])] = []
+            rows.reserveCapacity(f.detections.count)
             var rank = 0
             for chunk in stride(from: 0, to: f.detections.count, by: 100) {
                 let part = f.detections[chunk..<min(chunk + 100, f.detections.count)]
                 var args: [SQLValue] = []
                 args.reserveCapacity(part.count * 9)
+                var byRank: [Int64: [SQLValue]] = [:]
                 for d in part {
                     rank += 1
-                    let features = JSON.object(d.features.sorted { $0.key < $1.key }.map { ($0.key, SQLValue.double($0.value).canonical) })
-                    args += [.int(id), .int(Int64(d.x)), .int(Int64(d.y)), .int(Int64(d.width)), .int(Int64(d.height)),
-                             .double(d.score), .text(d.detector), .text(features), .int(Int64(rank))]
+                    let features = JSON.object(
+                        d.features.sorted { $0.key < $1.key }.map { ($0.key, SQLValue.double($0.value).canonical) })
+                    let row: [SQLValue] = [
+                        .int(id), .int(Int64(d.x)), .int(Int64(d.y)), .int(Int64(d.width)), .int(Int64(d.height)),
+                        .double(d.score), .text(d.detector), .text(features), .int(Int64(rank)),
+                    ]
+                    args += row
+                    byRank[Int64(rank)] = row
                 }
-                try s.execute(
+                let inserted = try s.query(
                     "INSERT INTO detections (frame_id, x, y, w, h, score, detector, features, rank) VALUES "
-                        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: part.count).joined(separator: ", "),
+                        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: part.count).joined(separator: ", ")
+                        + " RETURNING id, rank",
                     args)
+                for r in inserted {
+                    guard let row = byRank[r.int("rank")] else { throw StoreError(.backend, "detection insert returned an unknown rank") }
+                    rows.append((r.int("id"), row))
+                }
             }
+            rows.sort { $0.id < $1.id }
             let summary: String
             if f.status == .failed {
                 summary = "frame \(f.path) failed: \(f.error ?? "unknown error")"
@@ -211,11 +229,17 @@ public class SQLMissionStore: SpotterStore, @unchecked Sendable {
                 s, seq: head.nextSeq, prevHash: head.prevHash, actor: actor,
                 .init(
                     kind: f.status == .failed ? "frame.failed" : "frame.scanned", missionID: mission, summary: summary,
-                    fields: [("frame", String(id))], rows: [("frames", id)], detectionsOfFrame: id))
-            return id
+                    fields: [("frame", String(id))],
+                    digests: [
+                        ("frames", id, EventLog.canonicalDigest([.int(id)] + values)),
+                        ("detections", id, EventLog.detectionsDigest(rows.map { [.int($0.id)] + $0.values })),
+                    ]))
+            return FrameRecord(
+                id: id, missionID: mission, flightID: flight, path: f.path, sha256: f.sha256, size: Int64(f.size),
+                profile: f.profile, detectorSet: f.detectorSet, status: f.status, errorCode: f.errorCode, error: f.error,
+                width: Int64(f.width), height: Int64(f.height), metadata: metadata, scannedAt: now,
+                detectionCount: Int64(f.detections.count))
         }
-        guard let id else { return nil }
-        return try db.read { s in try frames(s, where: "f.id = ?", [.int(id)]).first }
     }
 
     public func frames(mission: Int64) throws -> [FrameRecord] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Foundation
 import SpotterDetection
 import SpotterImaging
 import SpotterStore
@@ -35,6 +36,9 @@ struct ScanStoreArguments: ParsableArguments {
 /// with the same content and profile, then writes each scanned frame with its detections in one transaction (and its
 /// log entry), as results come in. A scan killed at any moment leaves only whole frames behind; the rerun scans the
 /// rest.
+///
+/// Writing happens on a thread of its own, fed in input order through a short queue, so the scan's workers never wait
+/// for the database (they wait only if the writer falls `queueLimit` frames behind).
 final class StoreRecorder: @unchecked Sendable {
     let store: any SpotterStore
     let mission: Mission
@@ -46,6 +50,11 @@ final class StoreRecorder: @unchecked Sendable {
     private(set) var recordedFrames = 0
     private(set) var recordedDetections = 0
     private(set) var failure: StoreError?
+    private let condition = NSCondition()
+    private var queue: [FrameResult] = []
+    private var closed = false
+    private var writerDone = false
+    static let queueLimit = 32
 
     /// Opens the store and resolves the mission and flight; nil when the scan records nothing.
     static func open(_ args: ScanStoreArguments, profile: String) throws -> StoreRecorder? {
@@ -107,8 +116,51 @@ final class StoreRecorder: @unchecked Sendable {
         }
     }
 
-    /// Writes one frame's result (called one frame at a time). After a store failure, records nothing more.
+    /// Queues one frame's result for the writer (starting it on first use).
     func record(_ r: FrameResult) {
+        condition.lock()
+        defer { condition.unlock() }
+        if !started {
+            started = true
+            let t = Thread { [self] in writerLoop() }
+            t.name = "spotter-store-writer"
+            t.start()
+        }
+        while queue.count >= Self.queueLimit { condition.wait() }
+        queue.append(r)
+        condition.broadcast()
+    }
+
+    private var started = false
+
+    /// Waits until every queued frame is written.
+    func finish() {
+        condition.lock()
+        defer { condition.unlock() }
+        closed = true
+        condition.broadcast()
+        while started && !writerDone { condition.wait() }
+    }
+
+    private func writerLoop() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closed { condition.wait() }
+            if queue.isEmpty {
+                writerDone = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let r = queue.removeFirst()
+            condition.broadcast()
+            condition.unlock()
+            write(r)
+        }
+    }
+
+    /// Writes one frame's result. After a store failure, records nothing more.
+    private func write(_ r: FrameResult) {
         guard failure == nil else { return }
         let hash = hashes[r.file]
         let frame = NewFrame(
@@ -143,7 +195,10 @@ final class StoreRecorder: @unchecked Sendable {
         return s
     }
 
-    func close() { store.close() }
+    func close() {
+        finish()
+        store.close()
+    }
 }
 
 extension ScanArguments {

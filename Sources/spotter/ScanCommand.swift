@@ -189,6 +189,7 @@ struct Scan: ParsableCommand {
             for r in results where r.failed { console.out(ScanOutput.csvFailure(r)) }
         }
         if let recorder {
+            recorder.finish()
             console.note(recorder.summary)
             if recorder.failure != nil { throw ExitCode(1) }
         }
