@@ -111,6 +111,7 @@ struct Export: ParsableCommand {
         let (records, base) = try source.load()
         var batch = GeoBatch.locate(records, options: geo.options, database: database, base: base)
         if let top { batch.detections = Array(batch.detections.prefix(top)) }
+        batch.checkOrientation()
         reportProblems(batch, console: console)
         let text: String
         switch format {

@@ -117,6 +117,7 @@ func scanGeoExport(
     let database = try GeoArguments.database(models: models, notes: notes)
     var batch = GeoBatch.locate(results.map(ScanRecord.init), options: location.options, database: database)
     if let top { batch.detections = Array(batch.detections.prefix(top)) }
+    batch.checkOrientation()
     for f in batch.frames { for w in f.warnings { notes("warning: \(f.file): \(w)") } }
     let missing = batch.detections.count - batch.located
     if missing > 0 { notes("\(missing) of \(batch.detections.count) detections have no position (see location_error)") }

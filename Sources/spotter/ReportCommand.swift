@@ -38,6 +38,7 @@ struct ReportCommand: ParsableCommand {
         let (records, base) = try source.load()
         var batch = GeoBatch.locate(records, options: geo.options, database: database, base: base)
         if let top { batch.detections = Array(batch.detections.prefix(top)) }
+        batch.checkOrientation()
         reportProblems(batch, console: console)
         let crops = CropSet.jpegs(for: batch, indices: Array(batch.detections.indices), threads: defaultThreads())
         for e in crops.errors { console.error(e) }

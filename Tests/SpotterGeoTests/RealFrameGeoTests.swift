@@ -152,3 +152,36 @@ struct RealFrameGeoTests {
         #expect(abs(g.intrinsics.fx - 3.61 * 4000 / 6.17) < 1e-9 && g.intrinsics.focalSource == "exif_focal+camera_db")
     }
 }
+
+/// The pixel check of re-saved frames: DJI_0024–0027's pictures, put on the ground, match their neighbours only when
+/// turned round; once declared with --rotated-180 they agree.
+@Suite(.enabled(if: SharedDatasets.isAvailable, "needs ../shared/datasets"))
+struct OrientationCheckTests {
+    static func batch(rotated: Set<String>) -> GeoBatch {
+        let records = (18...27).map { ScanRecord(file: GeoTestData.brighton(String(format: "DJI_%04d.JPG", $0)), width: 4000, height: 2250, detections: []) }
+        return GeoBatch.locate(records, options: LocateOptions(rotated180: rotated), database: RealFrameGeoTests.database)
+    }
+
+    @Test func resavedFramesAreCaughtByTheirNeighbours() throws {
+        let verdicts = OrientationCheck.check(Self.batch(rotated: []))
+        #expect(Set(verdicts.keys) == [6, 7, 8, 9], "only the re-saved frames are checked")
+        for (i, v) in verdicts {
+            guard case .rotated180(let turned, let asTagged, let neighbour) = v else {
+                Issue.record("frame \(i): \(v)")
+                continue
+            }
+            // Measured: turned 0.68–0.73, as tagged −0.02–0.22 (a 1 m grid, ±5 m shifts).
+            #expect(turned > 0.5 && asTagged < 0.3, "frame \(i) vs \(neighbour): \(turned) / \(asTagged)")
+        }
+        let fixed = OrientationCheck.check(Self.batch(rotated: ["DJI_0024.JPG", "DJI_0025.JPG", "DJI_0026.JPG", "DJI_0027.JPG"]))
+        for (i, v) in fixed {
+            guard case .asTagged = v else {
+                Issue.record("frame \(i) with --rotated-180: \(v)")
+                continue
+            }
+        }
+        var batch = Self.batch(rotated: [])
+        batch.checkOrientation()
+        #expect(batch.frames[9].warnings.contains { $0.contains("look rotated 180°") && $0.contains("--rotated-180 DJI_0027.JPG") })
+    }
+}
