@@ -14,6 +14,9 @@ public struct LocatedDetection: Sendable {
     public var time: String?
     /// Stable across runs and machines: frame identity (name, size, capture time) and box.
     public var uid: String
+    /// Set when the frame's pixels look rotated relative to its pose (`GeoBatch.checkOrientation`): the position is
+    /// then mirrored through the point under the drone.
+    public var frameWarning: String? = nil
 }
 
 /// One frame of the batch: where it looked, and what was wrong with it.

@@ -56,6 +56,7 @@ public enum GeoExport {
             p.append("\"heading_source\": \(Escape.json(d.fix?.headingSource))")
             p.append("\"location_error\": \(Escape.json(d.locationError))")
             p.append("\"uid\": \(Escape.json(d.uid))")
+            p.append("\"frame_warning\": \(Escape.json(d.frameWarning))")
             if let id = d.detection.storeID { p.append("\"detection_id\": \(id)") }
             return "\n  {\"type\": \"Feature\", \"id\": \(Escape.json(d.uid)), \"geometry\": \(geometry), \"properties\": {" + p.joined(separator: ", ") + "}}"
         }.joined(separator: ",")
@@ -66,7 +67,7 @@ public enum GeoExport {
     // MARK: CSV
 
     public static let csvHeader =
-        "rank,frame,x,y,w,h,score,detector,latitude,longitude,ce_m,height_above_surface_m,altitude_source,heading_source,review,time,uid,location_error"
+        "rank,frame,x,y,w,h,score,detector,latitude,longitude,ce_m,height_above_surface_m,altitude_source,heading_source,review,time,uid,location_error,frame_warning"
 
     public static func csv(_ batch: GeoBatch) -> String {
         var lines = [csvHeader]
@@ -78,7 +79,7 @@ public enum GeoExport {
                 d.fix.map { Escape.number($0.latitude, 8) } ?? "", d.fix.map { Escape.number($0.longitude, 8) } ?? "",
                 d.fix.map { Escape.number($0.ceM, 2) } ?? "", d.fix.map { Escape.number($0.heightAboveSurfaceM, 2) } ?? "",
                 Escape.csv(d.fix?.altitudeSource ?? ""), Escape.csv(d.fix?.headingSource ?? ""), Escape.csv(b.review),
-                Escape.csv(d.time ?? ""), d.uid, Escape.csv(d.locationError ?? ""),
+                Escape.csv(d.time ?? ""), d.uid, Escape.csv(d.locationError ?? ""), Escape.csv(d.frameWarning ?? ""),
             ]
             lines.append(fields.joined(separator: ","))
         }
@@ -102,6 +103,7 @@ public enum GeoExport {
             guard let fix = d.fix else { continue }
             let b = d.detection
             var html = "<b>#\(d.rank)</b> score \(Escape.number(b.score, 3)) (\(b.detector))<br/>"
+            if let w = d.frameWarning { html += "<b>CHECK: \(Escape.xml(w))</b><br/>" }
             html += "frame \(d.file) box \(b.x),\(b.y) \(b.width)x\(b.height)<br/>"
             html += "position ±\(Escape.number(fix.ceM, 1)) m (1σ), \(Escape.number(fix.heightAboveSurfaceM, 1)) m above the surface<br/>"
             if let t = d.time { html += "taken \(t)<br/>" }
@@ -136,7 +138,8 @@ public enum GeoExport {
         return batch.detections.compactMap { d -> String? in
             guard let fix = d.fix else { return nil }
             let b = d.detection
-            var remarks = "Spotter #\(d.rank): score \(Escape.number(b.score, 3)) (\(b.detector)), \(b.review); frame \(d.file)"
+            var remarks = d.frameWarning.map { "CHECK: \($0). " } ?? ""
+            remarks += "Spotter #\(d.rank): score \(Escape.number(b.score, 3)) (\(b.detector)), \(b.review); frame \(d.file)"
             remarks += " box \(b.x),\(b.y) \(b.width)x\(b.height)"
             if let t = d.time { remarks += "; taken \(t) (camera time)" }
             remarks += "; \(Escape.number(fix.heightAboveSurfaceM, 1)) m above surface (\(fix.altitudeSource)), heading \(fix.headingSource)"

@@ -186,6 +186,9 @@ extension GeoBatch {
             let flag = frames[i].geometry?.pose.rotated180 == true ? "remove --rotated-180 \(name)" : "pass --rotated-180 \(name)"
             switch verdict {
             case .rotated180(let r, let a, let n):
+                for k in detections.indices where detections[k].file == frames[i].file {
+                    detections[k].frameWarning = "frame looks rotated 180° against its pose: this position is mirrored through the point under the drone (\(flag))"
+                }
                 frames[i].warnings.append(
                     String(format: "its pixels look rotated 180°: on the ground it matches %@ turned round (correlation %.2f) and not as used (%.2f); positions from this frame are mirrored through the point under the drone until you %@", n, r, a, flag))
             case .asTagged(let r, let a, let n):

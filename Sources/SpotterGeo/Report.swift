@@ -72,6 +72,7 @@ public enum Report {
             if let fix = d.fix {
                 let lat = Escape.number(fix.latitude, 6), lon = Escape.number(fix.longitude, 6)
                 h += "<p class=\"pos\"><a href=\"geo:\(lat),\(lon)\">\(lat), \(lon)</a> ±\(Escape.number(fix.ceM, 1)) m</p>"
+                if let w = d.frameWarning { h += "<p class=\"pos none\">\(Escape.html(w))</p>" }
                 h += "<p class=\"dim\">\(Escape.number(fix.heightAboveSurfaceM, 1)) m above surface (\(Escape.html(fix.altitudeSource))); heading: \(Escape.html(fix.headingSource))</p>"
             } else {
                 h += "<p class=\"pos none\">no position: \(Escape.html(d.locationError ?? "unknown"))</p>"
