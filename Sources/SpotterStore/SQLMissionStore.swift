@@ -164,7 +164,17 @@ public class SQLMissionStore: SpotterStore, @unchecked Sendable {
     }
 
     public func recordFrame(_ f: NewFrame, mission: Int64, flight: Int64?, actor: String) throws -> FrameRecord? {
-        try db.write { s -> FrameRecord? in
+        try recordFrames([f], mission: mission, flight: flight, actor: actor)[0]
+    }
+
+    public func recordFrames(_ frames: [NewFrame], mission: Int64, flight: Int64?, actor: String) throws -> [FrameRecord?] {
+        try db.write { s in try frames.map { try recordFrame(s, $0, mission: mission, flight: flight, actor: actor) } }
+    }
+
+    private func recordFrame(
+        _ s: any SQLSession, _ f: NewFrame, mission: Int64, flight: Int64?, actor: String
+    ) throws -> FrameRecord? {
+        do {
             if try s.first(
                 "SELECT id FROM frames WHERE mission_id = ? AND profile = ? AND frame_key = ?",
                 [.int(mission), .text(f.profile), .text(f.key)]) != nil

@@ -58,7 +58,6 @@ enum Schema {
                     features TEXT NOT NULL, rank {int} NOT NULL)
                 """,
                 "CREATE INDEX detections_frame ON detections (frame_id)",
-                "CREATE INDEX detections_score ON detections (score)",
                 """
                 CREATE TABLE reviews (
                     id {id}, detection_id {int} NOT NULL REFERENCES detections(id),

@@ -29,6 +29,9 @@ public protocol SpotterStore: AnyObject {
     /// Records a frame and its detections in one transaction; nil (and nothing written) when a frame with the same
     /// key and profile is already in the mission.
     func recordFrame(_ frame: NewFrame, mission: Int64, flight: Int64?, actor: String) throws -> FrameRecord?
+    /// Records several frames in one transaction, each whole with its detections and its own log entry (what a
+    /// scan's writer does when it has fallen behind); nil for each frame already in the mission.
+    func recordFrames(_ frames: [NewFrame], mission: Int64, flight: Int64?, actor: String) throws -> [FrameRecord?]
     func frames(mission: Int64) throws -> [FrameRecord]
     /// The mission's detections, best score first, numbered by rank in the whole mission.
     func detections(mission: Int64, filter: DetectionFilter) throws -> [DetectionRecord]

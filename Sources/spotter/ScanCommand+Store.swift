@@ -38,7 +38,8 @@ struct ScanStoreArguments: ParsableArguments {
 /// rest.
 ///
 /// Writing happens on a thread of its own, fed in input order through a short queue, so the scan's workers never wait
-/// for the database (they wait only if the writer falls `queueLimit` frames behind).
+/// for the database (they wait only if the writer falls `queueLimit` frames behind). When several frames are waiting,
+/// the writer records them in one transaction (each frame still whole, with its own log entry): fewer commits.
 final class StoreRecorder: @unchecked Sendable {
     let store: any SpotterStore
     let mission: Mission
@@ -55,6 +56,7 @@ final class StoreRecorder: @unchecked Sendable {
     private var closed = false
     private var writerDone = false
     static let queueLimit = 32
+    static let batchLimit = 16
 
     /// Opens the store and resolves the mission and flight; nil when the scan records nothing.
     static func open(_ args: ScanStoreArguments, profile: String) throws -> StoreRecorder? {
@@ -152,18 +154,38 @@ final class StoreRecorder: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            let r = queue.removeFirst()
+            let batch = Array(queue.prefix(Self.batchLimit))
+            queue.removeFirst(batch.count)
             condition.broadcast()
             condition.unlock()
-            write(r)
+            write(batch)
         }
     }
 
-    /// Writes one frame's result. After a store failure, records nothing more.
-    private func write(_ r: FrameResult) {
+    /// Writes frames' results in one transaction. After a store failure, records nothing more.
+    private func write(_ batch: [FrameResult]) {
         guard failure == nil else { return }
+        let frames = batch.map(frame)
+        do {
+            for (f, record) in zip(frames, try store.recordFrames(frames, mission: mission.id, flight: flight?.id, actor: actor)) {
+                if record != nil {
+                    recordedFrames += 1
+                    recordedDetections += f.detections.count
+                } else {
+                    skipped += 1
+                }
+            }
+        } catch let e as StoreError {
+            failure = e
+            writeStderr("spotter: cannot record \(batch[0].file) and what follows in the store: \(e.description)\n")
+        } catch {
+            failure = StoreError(.backend, "\(error)")
+        }
+    }
+
+    private func frame(_ r: FrameResult) -> NewFrame {
         let hash = hashes[r.file]
-        let frame = NewFrame(
+        return NewFrame(
             path: r.file, sha256: hash?.sha256, size: hash?.size ?? 0, profile: profile, detectorSet: r.profile,
             status: r.failed ? .failed : .scanned, errorCode: r.error?.code.rawValue, error: r.error?.message,
             width: r.width, height: r.height,
@@ -173,19 +195,6 @@ final class StoreRecorder: @unchecked Sendable {
                     x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score,
                     detector: d.detector, features: ["area": Double(d.area)])
             })
-        do {
-            if try store.recordFrame(frame, mission: mission.id, flight: flight?.id, actor: actor) != nil {
-                recordedFrames += 1
-                recordedDetections += frame.detections.count
-            } else {
-                skipped += 1
-            }
-        } catch let e as StoreError {
-            failure = e
-            writeStderr("spotter: cannot record \(r.file) in the store: \(e.description)\n")
-        } catch {
-            failure = StoreError(.backend, "\(error)")
-        }
     }
 
     /// The closing note.
