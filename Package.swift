@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "SpotterImaging", "SpotterDetection", "SpotterEval", "SpotterGeo", "SpotterStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Test-only helpers: dataset paths, seeded random data, synthetic frames, the corrupt-file corpus.
         .target(name: "_SpotterTestSupport", dependencies: ["SpotterImaging"], path: "Tests/_SpotterTestSupport"),
@@ -53,7 +54,11 @@ let package = Package(
             name: "SpotterImagingTests", dependencies: ["SpotterImaging", "_SpotterTestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "SpotterDetectionTests", dependencies: ["SpotterDetection", "SpotterImaging", "_SpotterTestSupport"],
+            name: "SpotterDetectionTests",
+            dependencies: [
+                "SpotterDetection", "SpotterImaging", "_SpotterTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["Fixtures"]),
         .testTarget(name: "SpotterEvalTests", dependencies: ["SpotterEval", "_SpotterTestSupport"]),
         .testTarget(

@@ -10,6 +10,8 @@ public struct DetectorProfile: Sendable {
     public var parameters: [String: Double]
     /// The re-ranker file, relative to the Models folder (nil: none).
     public var reranker: String?
+    /// The patch classifier's header file, relative to the Models folder (nil: none).
+    public var patchClassifier: String?
     public var path: String
 
     struct File: Decodable {
@@ -20,6 +22,7 @@ public struct DetectorProfile: Sendable {
         var parameters: [String: Double]
         var why: [String: String]?
         var reranker: String?
+        var patch_classifier: String?
     }
 
     /// Why a profile could not be used.
@@ -55,6 +58,10 @@ public struct DetectorProfile: Sendable {
         "detections.nms_iou": { _, _ in },
         "reranker.cascade_trees": { _, _ in },
         "reranker.cascade_keep": { _, _ in },
+        "patch_classifier.weight": { _, _ in },
+        "patch_classifier.tree_weight": { _, _ in },
+        "patch_classifier.keep": { _, _ in },
+        "patch_classifier.enabled": { _, _ in },
         "band_rows": { $0.bandRows = Int($1) },
     ]
 
@@ -91,6 +98,7 @@ public struct DetectorProfile: Sendable {
         self.family = family
         parameters = file.parameters
         reranker = file.reranker
+        patchClassifier = file.patch_classifier
         self.path = path
     }
 
@@ -105,6 +113,9 @@ public struct DetectorProfile: Sendable {
             case "detections.nms_iou": settings.nmsIoU = value
             case "reranker.cascade_trees": settings.cascadeTrees = Int(value)
             case "reranker.cascade_keep": settings.cascadeKeep = Int(value)
+            case "patch_classifier.weight": settings.patchWeight = value
+            case "patch_classifier.tree_weight": settings.treeWeight = value
+            case "patch_classifier.keep": settings.patchKeep = Int(value)
             default: Self.setters[key]?(&options, value)
             }
         }

@@ -170,6 +170,9 @@ public final class FrameScanner {
             var c = Candidate(kind: kind, blob: blob, features: f)
             c.peakColour = peak
             c.meanColour = mean
+            if settings.patchSide > 0 {
+                c.patch = PatchSampler.patch(side: settings.patchSide, blob: blob, ring: ring, rows: rows, width: width)
+            }
             return c
         }
         func collect() {
@@ -230,7 +233,40 @@ public final class FrameScanner {
                 candidates.map(\.features), firstTrees: settings.cascadeTrees, keep: settings.cascadeKeep)
             for (i, p) in p.enumerated() { candidates[i].score = p }
         }
+        if let classifier = settings.patchClassifier, !candidates.isEmpty {
+            Self.applyPatchClassifier(classifier, to: &candidates, settings: settings)
+        }
         return candidates
+    }
+
+    /// The patch classifier scores the `patchKeep` best candidates (by the re-ranker, else by detector strength); its
+    /// logit and the re-ranker's combine as `patchWeight · cnn + treeWeight · trees`. The candidates it does not see
+    /// are taken to be no more person-like than the least person-like one it saw, and rank below it.
+    static func applyPatchClassifier(_ classifier: PatchClassifier, to candidates: inout [Candidate], settings: CandidateSettings) {
+        let hasTrees = settings.reranker != nil
+        let order = candidates.indices.sorted { candidates[$0].score > candidates[$1].score }
+        let seen = Array(order.prefix(max(1, settings.patchKeep)))
+        let logits = classifier.logits(seen.map { candidates[$0].patch })
+        let trees = candidates.map { hasTrees ? logit($0.score) : 0 }
+        var z = [Double](repeating: 0, count: candidates.count)
+        var lowest = Double.infinity
+        for (k, i) in seen.enumerated() {
+            z[i] = settings.patchWeight * Double(logits[k]) + settings.treeWeight * trees[i]
+            lowest = min(lowest, z[i])
+        }
+        for i in order.dropFirst(seen.count) {
+            // Below every candidate the classifier saw, still in the re-ranker's order.
+            z[i] = lowest - 1 - (1 - (hasTrees ? candidates[i].score : 0))
+        }
+        for i in candidates.indices {
+            candidates[i].score = 1 / (1 + exp(-z[i]))
+            candidates[i].patch = []
+        }
+    }
+
+    static func logit(_ p: Double) -> Double {
+        let q = min(max(p, 1e-6), 1 - 1e-6)
+        return log(q / (1 - q))
     }
 
     // MARK: Thermal

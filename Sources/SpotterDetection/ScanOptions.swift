@@ -74,6 +74,16 @@ public struct CandidateSettings: Sendable {
     public var nmsIoU: Double = 0.3
     /// The re-ranker; nil ranks candidates by their detector's strength.
     public var reranker: BoostedTrees? = nil
+    /// Side of the RGB patch cut around each candidate (0: none); set when a patch classifier is loaded or patches are
+    /// wanted for training.
+    public var patchSide: Int = 0
+    /// The patch classifier (RGB); its logit and the re-ranker's are combined as
+    /// `patchWeight · cnn + treeWeight · trees` before the sigmoid.
+    public var patchClassifier: PatchClassifier? = nil
+    public var patchWeight: Double = 1
+    /// How many of a frame's candidates (the best by the re-ranker) the patch classifier scores.
+    public var patchKeep: Int = 250
+    public var treeWeight: Double = 1
     /// Re-ranker cascade: every candidate gets the first `cascadeTrees` trees, only the best `cascadeKeep` the rest.
     public var cascadeTrees: Int = 150
     public var cascadeKeep: Int = 250

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SpotterDetection
 import SpotterEval
+import SpotterImaging
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,12 +37,20 @@ struct Bench: ParsableCommand {
     @Option(help: "Also write every candidate's features and label (1 person, 0 not, -1 only in an ignore box) to this CSV.")
     var candidatesCSV: String?
 
+    @Option(help: "With --candidates-csv: also write each candidate's RGB patch (raw bytes, rows in CSV order) to PREFIX-candidates.u8, and patches around each labelled person to PREFIX-persons.u8 with PREFIX-persons.csv (training data of the patch classifier).")
+    var patches: String?
+
+    @Option(help: "Side of the patches written by --patches.")
+    var patchSide: Int = 32
+
     enum BenchFormat: String, ExpressibleByArgument { case table, json }
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if (split == nil) != (part == nil) { throw ValidationError("--split and --part go together") }
         if let part, part != "train" && part != "eval" { throw ValidationError("--part must be train or eval") }
+        if patches != nil && candidatesCSV == nil { throw ValidationError("--patches goes with --candidates-csv") }
+        guard patchSide >= 8 && patchSide <= 128 else { throw ValidationError("--patch-side must be 8…128") }
     }
 
     func run() throws {
@@ -68,6 +77,7 @@ struct Bench: ParsableCommand {
         }
         var options = try scan.options(notes: { writeStderr("spotter: \($0)\n") })
         options.keepCandidates = candidatesCSV != nil
+        if patches != nil { options.rgbCandidates.patchSide = patchSide }
         let files = data.images.map(\.path)
         let batch = BatchScanner(options: options, threads: threads)
         let box = BenchResults(count: files.count)
@@ -95,6 +105,7 @@ struct Bench: ParsableCommand {
             }
             candidateRecall = Evaluation.evaluate(candidateInputs).maxRecall
             try writeCandidates(data: data, results: results)
+            if let patches { try writePatches(prefix: patches, data: data, results: results) }
         }
         let megapixels = results.reduce(0.0) { $0 + ($1.failed ? 0 : $1.megapixels) }
         let failed = results.filter(\.failed).count
@@ -158,6 +169,36 @@ struct Bench: ParsableCommand {
     }
 }
 
+extension Bench {
+    /// Candidate patches in CSV order, and patches centred on each labelled person (from a whole decode).
+    func writePatches(prefix: String, data: LabelledDataset, results: [FrameResult]) throws {
+        var candidateBytes: [UInt8] = []
+        for r in results { for (_, c) in r.candidates ?? [] { candidateBytes += c.patch.isEmpty ? [UInt8](repeating: 0, count: patchSide * patchSide * 3) : c.patch } }
+        var personBytes: [UInt8] = []
+        var personCSV = "file,x,y,w,h\n"
+        for image in data.images where !image.persons.isEmpty {
+            guard let decoded = try? Image.decode(path: image.path, options: DecodeOptions(colour: .rgbx)), decoded.channels == 4 else { continue }
+            decoded.pixels.withUnsafeBytes { raw in
+                let base = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
+                for p in image.persons {
+                    personBytes += PatchSampler.patch(
+                        side: patchSide, cx: Int(p.centreX), cy: Int(p.centreY), width: decoded.width,
+                        rows: 0..<decoded.height, row: { UnsafePointer(base + $0 * decoded.width) })
+                    personCSV += "\(ScanOutput.csvField(image.file)),\(p.x),\(p.y),\(p.width),\(p.height)\n"
+                }
+            }
+        }
+        do {
+            try writeAll(candidateBytes, to: prefix + "-candidates.u8")
+            try writeAll(personBytes, to: prefix + "-persons.u8")
+            try writeAll(Array(personCSV.utf8), to: prefix + "-persons.csv")
+        } catch {
+            writeStderr("spotter: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+}
+
 /// Results slotted by frame index (the batch calls back one at a time).
 private final class BenchResults: @unchecked Sendable {
     var results: [FrameResult?]
@@ -167,7 +208,8 @@ private final class BenchResults: @unchecked Sendable {
 extension ScanOptions {
     /// The versions of the re-rankers in use, for reports.
     var rerankerVersion: String? {
-        let v = [rgbCandidates.reranker?.version, thermalCandidates.reranker?.version].compactMap { $0 }
+        let v = [rgbCandidates.reranker?.version, rgbCandidates.patchClassifier?.version, thermalCandidates.reranker?.version]
+            .compactMap { $0 }
         return v.isEmpty ? nil : v.joined(separator: ", ")
     }
 }

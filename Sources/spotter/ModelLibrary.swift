@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import SpotterDetection
 
 #if canImport(Glibc)
@@ -37,7 +39,9 @@ enum ModelLibrary {
 
     /// Loads the profiles (and their re-rankers unless `rerank` is false) into `options`. Returns notes for stderr;
     /// throws when a file exists but is broken (a broken model must not be silently replaced by defaults).
-    static func configure(_ options: inout ScanOptions, models explicit: String?, rerank: Bool) throws -> [String] {
+    static func configure(
+        _ options: inout ScanOptions, models explicit: String?, rerank: Bool, patchCNN: Bool = false
+    ) throws -> [String] {
         guard let root = locate(explicit) else {
             return ["no Models/ folder found (set --models or SPOTTER_MODELS): built-in defaults, no re-ranker"]
         }
@@ -53,10 +57,23 @@ enum ModelLibrary {
             }
             let profile = try DetectorProfile(path: path)
             profile.apply(to: &options)
-            guard rerank, let relative = profile.reranker else { continue }
-            let model = try BoostedTrees(path: root + "/" + relative)
-            try model.check(features: family == .thermal ? ThermalFeatures.names : ColourFeatures.names)
-            if family == .thermal { options.thermalCandidates.reranker = model } else { options.rgbCandidates.reranker = model }
+            guard rerank else { continue }
+            if let relative = profile.reranker {
+                let model = try BoostedTrees(path: root + "/" + relative)
+                try model.check(features: family == .thermal ? ThermalFeatures.names : ColourFeatures.names)
+                if family == .thermal { options.thermalCandidates.reranker = model } else { options.rgbCandidates.reranker = model }
+            }
+            if let relative = profile.patchClassifier, patchCNN || profile.parameters["patch_classifier.enabled"] == 1 {
+                let cnn = try PatchClassifier(path: root + "/" + relative) { data in
+                    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                }
+                if family == .thermal {
+                    notes.append("\(path): patch classifiers score RGB candidates only; \(cnn.version) left out")
+                } else {
+                    options.rgbCandidates.patchClassifier = cnn
+                    options.rgbCandidates.patchSide = cnn.patchSide
+                }
+            }
         }
         return notes
     }

@@ -215,7 +215,7 @@ extension ScanArguments {
     var storeProfile: String {
         var key = profile.rawValue
         if scale != 1 { key += " scale=\(scale)" }
-        if noRerank { key += " no-rerank" }
+        if noRerank { key += " no-rerank" } else if patchCnn { key += " patch-cnn" }
         return key
     }
 }

@@ -31,6 +31,9 @@ struct ScanArguments: ParsableArguments {
     @Flag(help: "Rank candidates by their detector's own strength instead of the learned re-ranker.")
     var noRerank = false
 
+    @Flag(help: "Also score RGB candidates with the profile's patch CNN (experimental: see the README; off unless the profile enables it).")
+    var patchCnn = false
+
     func validate() throws {
         guard [1, 2, 4, 8].contains(scale) else { throw ValidationError("--scale must be 1, 2, 4 or 8 (got \(scale))") }
         guard maxMegapixels > 0 else { throw ValidationError("--max-megapixels must be positive") }
@@ -41,7 +44,7 @@ struct ScanArguments: ParsableArguments {
         var o = ScanOptions()
         o.profile = profile
         do {
-            for n in try ModelLibrary.configure(&o, models: models, rerank: !noRerank) { notes(n) }
+            for n in try ModelLibrary.configure(&o, models: models, rerank: !noRerank, patchCNN: patchCnn) { notes(n) }
         } catch {
             writeStderr("spotter: \(error)\n")
             throw ExitCode(1)

@@ -39,3 +39,25 @@ struct ScanProfileTests {
         #expect(auto.stdout == explicit.stdout)
     }
 }
+
+/// `--patch-cnn` adds the RGB profile's patch CNN to the ranking; `--no-rerank` leaves every model out.
+@Suite(.needsDatasets)
+struct ScanPatchCNNTests {
+    @Test func patchCNNChangesTheRGBScoresAndNoRerankTurnsItOff() throws {
+        let colour = CLIInputs.rgb()
+        func scan(_ extra: [String]) throws -> FrameLine {
+            let run = try SpotterProcess.run(["scan", colour, "--format", "jsonl", "--quiet"] + extra)
+            #expect(run.exitCode == 0, "\(run)")
+            return try #require(FrameLine.parseAll(run)?.first)
+        }
+        let trees = try scan([]), cnn = try scan(["--patch-cnn"])
+        #expect(!trees.detections.isEmpty && !cnn.detections.isEmpty)
+        // Probabilities (printed to 4 decimals), best first.
+        #expect(cnn.detections.allSatisfy { $0.score >= 0 && $0.score <= 1 })
+        #expect(cnn.detections.map(\.score) == cnn.detections.map(\.score).sorted(by: >))
+        // The CNN's logit joins the trees': the scores change (the boxes found by the detectors do not).
+        #expect(cnn.detections.map(\.score) != trees.detections.map(\.score))
+        #expect(try scan(["--no-rerank", "--patch-cnn"]).detections.map(\.score)
+            == scan(["--no-rerank"]).detections.map(\.score))
+    }
+}
