@@ -38,8 +38,10 @@ struct ScanStoreArguments: ParsableArguments {
 /// rest.
 ///
 /// Writing happens on a thread of its own, fed in input order through a short queue, so the scan's workers never wait
-/// for the database (they wait only if the writer falls `queueLimit` frames behind). When several frames are waiting,
-/// the writer records them in one transaction (each frame still whole, with its own log entry): fewer commits.
+/// for the database (they wait only if the writer falls `queueLimit` frames behind). The writer wakes when
+/// `batchLimit` frames are waiting (or the scan ends) and records them in one transaction, each frame still whole with
+/// its own log entry: fewer commits and wake-ups competing with the workers for the cores. A scan killed meanwhile
+/// loses only results not yet committed, which a rerun scans again.
 final class StoreRecorder: @unchecked Sendable {
     let store: any SpotterStore
     let mission: Mission
@@ -147,7 +149,7 @@ final class StoreRecorder: @unchecked Sendable {
     private func writerLoop() {
         while true {
             condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
+            while queue.count < Self.batchLimit && !closed { condition.wait() }
             if queue.isEmpty {
                 writerDone = true
                 condition.broadcast()
