@@ -1,9 +1,10 @@
 import Foundation
 
 /// Canonical JSON text: keys in the order written, strings escaped per RFC 8259, no whitespace. The event log hashes
-/// this text, so the same content always gives the same bytes.
-enum JSON {
-    static func string(_ s: String) -> String {
+/// this text, so the same content always gives the same bytes. The command-line tool's JSON output uses the same
+/// string escaping.
+public enum JSON {
+    public static func string(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
