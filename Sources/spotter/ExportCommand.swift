@@ -109,9 +109,7 @@ struct Export: ParsableCommand {
         let console = Console(quiet: quiet)
         let database = try geo.database(notes: { console.note($0) })
         let (records, base) = try source.load()
-        var batch = GeoBatch.locate(records, options: geo.options, database: database, base: base)
-        if let top { batch.detections = Array(batch.detections.prefix(top)) }
-        batch.checkOrientation()
+        let batch = locatedBatch(records, options: geo.options, database: database, base: base, top: top)
         reportProblems(batch, console: console)
         let text: String
         switch format {

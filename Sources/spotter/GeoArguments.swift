@@ -108,6 +108,17 @@ extension ScanRecord {
     }
 }
 
+/// The detections located (the `top` best when given), with the orientation check of re-saved frames done: what
+/// `scan --format geojson|kml|cot|csv`, `export` and `report` work from.
+func locatedBatch(
+    _ records: [ScanRecord], options: LocateOptions, database: CameraDatabase, base: String? = nil, top: Int?
+) -> GeoBatch {
+    var batch = GeoBatch.locate(records, options: options, database: database, base: base)
+    if let top { batch.detections = Array(batch.detections.prefix(top)) }
+    batch.checkOrientation()
+    return batch
+}
+
 /// The text `spotter scan --format geojson|kml|cot|csv` prints when it locates detections: the hook for
 /// `ScanCommand` (results in input order; `models` is the scan's own `--models`).
 func scanGeoExport(
@@ -115,9 +126,7 @@ func scanGeoExport(
     notes: (String) -> Void
 ) throws -> String {
     let database = try GeoArguments.database(models: models, notes: notes)
-    var batch = GeoBatch.locate(results.map(ScanRecord.init), options: location.options, database: database)
-    if let top { batch.detections = Array(batch.detections.prefix(top)) }
-    batch.checkOrientation()
+    let batch = locatedBatch(results.map(ScanRecord.init), options: location.options, database: database, top: top)
     for f in batch.frames { for w in f.warnings { notes("warning: \(f.file): \(w)") } }
     let missing = batch.detections.count - batch.located
     if missing > 0 { notes("\(missing) of \(batch.detections.count) detections have no position (see location_error)") }
