@@ -81,13 +81,7 @@ public enum ColourFeatures {
         let dC = (dCb * dCb + dCr * dCr).squareRoot()
         let w = Float(blob.width), h = Float(blob.height)
         var f = [Float](repeating: 0, count: names.count)
-        f[0] = Float(blob.area)
-        f[1] = w
-        f[2] = h
-        f[3] = max(w, h) / min(w, h)
-        f[4] = Float(blob.area) / (w * h)
-        f[5] = blob.peak
-        f[6] = Float(blob.meanScore)
+        blob.writeShapeFeatures(into: &f)
         // 7, 8: frame level, see `finish`.
         f[9] = dY
         f[10] = dCb

@@ -24,6 +24,21 @@ public struct Blob: Sendable, Equatable {
     }
 }
 
+extension Blob {
+    /// The shape features both detector families start with, at indices 0–6: area, width, height, elongation
+    /// (longer side over shorter), fill (area over box area), peak score, mean score.
+    func writeShapeFeatures(into f: inout [Float]) {
+        let w = Float(width), h = Float(height)
+        f[0] = Float(area)
+        f[1] = w
+        f[2] = h
+        f[3] = max(w, h) / min(w, h)
+        f[4] = Float(area) / (w * h)
+        f[5] = peak
+        f[6] = Float(meanScore)
+    }
+}
+
 /// A horizontal run of above-threshold pixels `[x0, x1)` on one row, with its score statistics.
 public struct Run: Sendable, Equatable {
     public var x0: Int, x1: Int

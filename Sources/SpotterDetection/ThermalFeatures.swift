@@ -86,13 +86,7 @@ public enum ThermalFeatures {
         let w = Float(blob.width), h = Float(blob.height)
         let contrast = Float(Double(sign) * (inMean - ringMean))
         var f = [Float](repeating: 0, count: names.count + 1)
-        f[0] = Float(blob.area)
-        f[1] = w
-        f[2] = h
-        f[3] = max(w, h) / min(w, h)
-        f[4] = Float(blob.area) / (w * h)
-        f[5] = blob.peak
-        f[6] = Float(blob.meanScore)
+        blob.writeShapeFeatures(into: &f)
         f[7] = contrast
         f[8] = contrast / Float(max(ringSD, 1))
         f[9] = Float(ringSD)
