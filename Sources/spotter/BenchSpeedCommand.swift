@@ -14,7 +14,9 @@ struct BenchSpeed: ParsableCommand {
         abstract: "Measure scan throughput against a decode-only pass over the same files, in the same run.",
         discussion: """
             Runs an untimed warm-up decode, then alternates decode-only and full-scan passes (--rounds times each) \
-            and reports the median of each. Use a release build: swift run -c release spotter bench-speed …
+            and reports the median of each. With --patch-cnn, also times the profile's patch CNN on 1,000 patches cut \
+            from the frames' best candidates (as a scan cuts them) against the decode time per frame. Use a release \
+            build: swift run -c release spotter bench-speed …
             """)
 
     @Argument(help: "Frames: files, folders or glob patterns.")
@@ -50,7 +52,8 @@ struct BenchSpeed: ParsableCommand {
             throw ExitCode(2)
         }
         let files = Array([[String]](repeating: listing.files, count: `repeat`).joined())
-        let batch = BatchScanner(options: try scan.options(notes: { writeStderr("spotter: \($0)\n") }), threads: threads)
+        let options = try scan.options(notes: { writeStderr("spotter: \($0)\n") })
+        let batch = BatchScanner(options: options, threads: threads)
 
         func pass(_ mode: BatchScanner.Mode) -> (seconds: Double, megapixels: Double, failed: Int, detections: Int) {
             let box = PassTotals()
@@ -76,16 +79,63 @@ struct BenchSpeed: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let rssMB = Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
+        let cnn = scan.patchCnn ? PatchCNNTiming.measure(options: options, files: listing.files, rounds: max(5, rounds)) : nil
+        let decodeMS = dt * 1000 / frames
         switch format {
         case .table:
             print("frames \(files.count) (\(ScanOutput.fixed(megapixels, 1)) MP), threads \(threads), scale 1/\(scan.scale), profile \(scan.profile.rawValue), rounds \(rounds) (median)")
             print("decode-only  \(ScanOutput.fixed(decodeRate, 1)) MP/s  \(ScanOutput.fixed(frames / dt, 2)) frames/s  \(ScanOutput.fixed(dt * 1000 / frames, 1)) ms/frame")
             print("scan         \(ScanOutput.fixed(scanRate, 1)) MP/s  \(ScanOutput.fixed(frames / st, 2)) frames/s  \(ScanOutput.fixed(st * 1000 / frames, 1)) ms/frame")
             print("ratio scan/decode \(ScanOutput.fixed(scanRate / decodeRate, 3))  detections \(detections)  failed \(failed)  peak RSS \(ScanOutput.fixed(rssMB, 1)) MB")
+            if scan.patchCnn { print(cnn.map { $0.line(decodeMS: decodeMS) } ?? "patch CNN: none (the profile has no patch classifier for these frames)") }
         case .json:
-            print("{\"frames\": \(files.count), \"megapixels\": \(JSONText.number(megapixels)), \"threads\": \(threads), \"decode_mp_per_s\": \(JSONText.number(decodeRate)), \"scan_mp_per_s\": \(JSONText.number(scanRate)), \"decode_frames_per_s\": \(JSONText.number(frames / dt)), \"scan_frames_per_s\": \(JSONText.number(frames / st)), \"ratio\": \(JSONText.number(scanRate / decodeRate)), \"detections\": \(detections), \"failed\": \(failed), \"peak_rss_mb\": \(JSONText.number(rssMB, digits: 1))}")
+            var cnnFields = ""
+            if let cnn {
+                let ms = cnn.seconds * 1000 * 1000 / Double(cnn.patches)
+                cnnFields = ", \"patch_cnn_ms_per_1000\": \(JSONText.number(ms)), \"patch_cnn_percent_of_decode\": \(JSONText.number(100 * ms / decodeMS, digits: 2)), \"patch_cnn_us_per_patch\": \(JSONText.number(ms, digits: 3))"
+            }
+            print("{\"frames\": \(files.count), \"megapixels\": \(JSONText.number(megapixels)), \"threads\": \(threads), \"decode_mp_per_s\": \(JSONText.number(decodeRate)), \"scan_mp_per_s\": \(JSONText.number(scanRate)), \"decode_frames_per_s\": \(JSONText.number(frames / dt)), \"scan_frames_per_s\": \(JSONText.number(frames / st)), \"ratio\": \(JSONText.number(scanRate / decodeRate)), \"detections\": \(detections), \"failed\": \(failed), \"peak_rss_mb\": \(JSONText.number(rssMB, digits: 1))\(cnnFields)}")
         }
         if failed > 0 { throw ExitCode(2) }
+    }
+}
+
+/// The patch CNN's cost on a batch of real patches: 1,000 patches cut (by a scan with the classifier left out, so
+/// every candidate keeps its patch) from the best `patchKeep` candidates of each frame in turn, repeated when the
+/// frames have fewer; the classifier then scores the batch `rounds` times on this thread and the median is kept.
+private struct PatchCNNTiming {
+    static let batch = 1000
+    var patches: Int
+    var seconds: Double
+
+    static func measure(options: ScanOptions, files: [String], rounds: Int) -> PatchCNNTiming? {
+        guard let classifier = options.rgbCandidates.patchClassifier else { return nil }
+        var o = options
+        o.rgbCandidates.patchClassifier = nil
+        o.rgbCandidates.patchSide = classifier.patchSide
+        let scanner = FrameScanner(options: o)
+        var cut: [[UInt8]] = []
+        for file in files where cut.count < batch {
+            let candidates = scanner.scanWithCandidates(path: file).candidates
+            let best = candidates.sorted { $0.score > $1.score }.prefix(max(1, o.rgbCandidates.patchKeep))
+            cut += best.map(\.patch).filter { $0.count == classifier.patchSide * classifier.patchSide * 3 }
+        }
+        guard !cut.isEmpty else { return nil }
+        let patches = (0..<batch).map { cut[$0 % cut.count] }
+        _ = classifier.logits(patches)  // warm-up
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let start = monotonicSeconds()
+            let logits = classifier.logits(patches)
+            times.append(monotonicSeconds() - start)
+            precondition(logits.count == patches.count)
+        }
+        return PatchCNNTiming(patches: patches.count, seconds: median(times))
+    }
+
+    func line(decodeMS: Double) -> String {
+        let ms = seconds * 1000 * Double(Self.batch) / Double(patches)
+        return "patch CNN: \(ScanOutput.fixed(ms, 2)) ms per 1,000 candidates = \(ScanOutput.fixed(100 * ms / decodeMS, 1)) % of the decode time per frame (\(ScanOutput.fixed(ms, 2)) µs per patch)"
     }
 }
 
