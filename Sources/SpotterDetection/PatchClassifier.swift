@@ -19,11 +19,15 @@ public final class PatchClassifier: Sendable {
     public let multiplyAdds: Int
     let layers: [Layer]
     let weights: [Float]
+    /// The batched path's plan: buffers, position tables and weights laid out for `PatchCNNKernels`.
+    let plan: PatchCNNPlan
 
     struct Layer: Sendable {
         var isConv: Bool
+        /// Input channels (convolution) or input features (dense).
         var inChannels: Int, outChannels: Int
         var stride: Int, padding: Int
+        /// Side of the input and output planes (1 for dense layers).
         var inSide: Int, outSide: Int
         var relu: Bool
         var weightOffset: Int, biasOffset: Int
@@ -67,6 +71,9 @@ public final class PatchClassifier: Sendable {
     }
 
     /// Reads the header at `path` (NAME.json) and its weights file, checking shapes and the SHA-256.
+    ///
+    /// Layers: 3×3 convolutions (any stride ≥ 1 and padding ≥ 0), then one or more dense layers, the last with one
+    /// output; each with activation `relu` or `none`.
     public init(path: String, sha256: (Data) -> String) throws(LoadError) {
         let header: Header
         do {
@@ -79,6 +86,11 @@ public final class PatchClassifier: Sendable {
         }
         guard header.input.normalisation == "patch" else {
             throw LoadError(path: path, message: "input normalisation \(header.input.normalisation ?? "none"); only per-patch normalisation is implemented")
+        }
+        guard header.input.crop_side >= 1, header.input.crop_side <= header.input.patch_side,
+            (header.input.patch_side - header.input.crop_side) % 2 == 0
+        else {
+            throw LoadError(path: path, message: "crop side \(header.input.crop_side) does not centre in patch side \(header.input.patch_side)")
         }
         let weightsPath = (path as NSString).deletingLastPathComponent + "/" + header.weights_file
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: weightsPath)) else {
@@ -98,9 +110,19 @@ public final class PatchClassifier: Sendable {
         var layers: [Layer] = []
         var side = header.input.crop_side, channels = 3
         for (i, l) in header.layers.enumerated() {
+            guard l.activation == "relu" || l.activation == "none" else {
+                throw LoadError(path: path, message: "layer \(i): activation \(l.activation); only relu and none are implemented")
+            }
+            guard l.weight_offset >= 0, l.bias_offset >= 0 else {
+                throw LoadError(path: path, message: "layer \(i): negative offset")
+            }
             if l.type == "conv2d" {
-                guard let inC = l.in_channels, let outC = l.out_channels, l.kernel == 3, let stride = l.stride,
-                    let pad = l.padding, inC == channels, l.in_side == side
+                guard layers.last?.isConv ?? true else {
+                    throw LoadError(path: path, message: "layer \(i): a convolution after a dense layer")
+                }
+                guard let inC = l.in_channels, let outC = l.out_channels, inC == channels, outC >= 1, l.kernel == 3,
+                    let stride = l.stride, stride >= 1, let pad = l.padding, pad >= 0, l.in_side == side,
+                    side + 2 * pad >= 3
                 else { throw LoadError(path: path, message: "layer \(i): unsupported or inconsistent convolution") }
                 let out = (side + 2 * pad - 3) / stride + 1
                 guard l.out_side == out, l.weight_offset + outC * inC * 9 <= w.count, l.bias_offset + outC <= w.count else {
@@ -112,12 +134,11 @@ public final class PatchClassifier: Sendable {
                 side = out
                 channels = outC
             } else if l.type == "dense" {
-                guard let inF = l.in_features, let outF = l.out_features, inF == channels * side * side,
+                guard let inF = l.in_features, let outF = l.out_features, inF == channels * side * side, outF >= 1,
                     l.weight_offset + outF * inF <= w.count, l.bias_offset + outF <= w.count
                 else { throw LoadError(path: path, message: "layer \(i): unsupported or inconsistent dense layer") }
-                // A dense layer keeps the previous side in `inSide` and its channel count in `padding`.
-                layers.append(Layer(isConv: false, inChannels: inF, outChannels: outF, stride: 1, padding: channels,
-                                    inSide: side, outSide: 1, relu: l.activation == "relu",
+                layers.append(Layer(isConv: false, inChannels: inF, outChannels: outF, stride: 1, padding: 0,
+                                    inSide: 1, outSide: 1, relu: l.activation == "relu",
                                     weightOffset: l.weight_offset, biasOffset: l.bias_offset))
                 side = 1
                 channels = outF
@@ -135,145 +156,70 @@ public final class PatchClassifier: Sendable {
         multiplyAdds = header.multiply_adds
         self.layers = layers
         self.weights = w
+        plan = PatchCNNPlan(layers: layers, weights: w, cropSide: cropSide)
     }
 
     /// The normalised centre crop of a patch, planar [3][crop][crop].
     func input(_ patch: [UInt8]) -> [Float] {
         var out = [Float](repeating: 0, count: 3 * cropSide * cropSide)
-        out.withUnsafeMutableBufferPointer { normalise(patch, into: $0.baseAddress!, planeStride: cropSide * cropSide) }
+        out.withUnsafeMutableBufferPointer {
+            normalise(patch, into: $0.baseAddress!, column: 1, row: cropSide, plane: cropSide * cropSide)
+        }
         return out
     }
 
-    /// Writes the network input of one patch, channel by channel `planeStride` floats apart: the centre crop minus
-    /// the patch's mean per channel, over the patch's overall standard deviation (n - 1, at least 0.02), in units of
-    /// pixel / 255. Sums are exact integers, so the statistics match a float64 computation.
-    func normalise(_ patch: [UInt8], into out: UnsafeMutablePointer<Float>, planeStride: Int) {
+    /// Writes the network input of one patch: value (c, y, x) of the centre crop at `out[c·plane + y·row + x·column]`.
+    /// The value is the pixel minus the patch's mean in its channel, over the patch's overall standard deviation
+    /// (n - 1, at least 0.02), in units of pixel / 255. Sums are exact integers, so the statistics match a float64
+    /// computation.
+    ///
+    /// - Complexity: O(patch side²), no allocation.
+    func normalise(_ patch: [UInt8], into out: UnsafeMutablePointer<Float>, column: Int, row: Int, plane: Int) {
         let n = patchSide * patchSide
         precondition(patch.count == 3 * n, "patch of \(patch.count) bytes, expected \(3 * n)")
-        var sums: (Int, Int, Int) = (0, 0, 0)
-        var squares = 0
         patch.withUnsafeBufferPointer { p in
-            for i in 0..<n {
-                let r = Int(p[3 * i]), g = Int(p[3 * i + 1]), b = Int(p[3 * i + 2])
-                sums.0 += r; sums.1 += g; sums.2 += b
-                squares += r * r + g * g + b * b
+            let p = p.baseAddress!
+            // 32-bit sums are exact up to a 1,024 × 1,024 patch (66,049 · 255² < 2³²), so the loops vectorise.
+            var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0, squares: UInt64 = 0
+            var i = 0
+            while i < n {
+                var rowSquares: UInt32 = 0
+                let end = min(n, i + 1024)
+                for k in i..<end {
+                    let pr = UInt32(p[3 &* k]), pg = UInt32(p[3 &* k &+ 1]), pb = UInt32(p[3 &* k &+ 2])
+                    r &+= pr; g &+= pg; b &+= pb
+                    rowSquares &+= pr &* pr &+ pg &* pg &+ pb &* pb
+                }
+                squares &+= UInt64(rowSquares)
+                i = end
             }
-        }
-        let total = Double(sums.0 + sums.1 + sums.2), count = Double(3 * n)
-        let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
-        let sd = max(variance.squareRoot(), 0.02)
-        let means = [Double(sums.0), Double(sums.1), Double(sums.2)].map { $0 / Double(n) / 255 }
-        let o = (patchSide - cropSide) / 2
-        let scale = Float(1 / (255 * sd))
-        patch.withUnsafeBufferPointer { p in
+            let total = Double(r) + Double(g) + Double(b), count = Double(3 * n)
+            let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
+            let sd = max(variance.squareRoot(), 0.02)
+            let means = (Double(r) / Double(n) / 255, Double(g) / Double(n) / 255, Double(b) / Double(n) / 255)
+            let o = (patchSide - cropSide) / 2
+            let scale = Float(1 / (255 * sd))
             for c in 0..<3 {
-                let shift = Float(means[c] / sd)
-                let plane = out + c * planeStride
+                let shift = Float((c == 0 ? means.0 : c == 1 ? means.1 : means.2) / sd)
+                let dst = out + c * plane
                 for y in 0..<cropSide {
-                    let src = 3 * ((y + o) * patchSide + o) + c
-                    for x in 0..<cropSide { plane[y * cropSide + x] = Float(p[src + 3 * x]) * scale - shift }
+                    let src = p + 3 * ((y + o) * patchSide + o) + c
+                    let line = dst + y * row
+                    for x in 0..<cropSide { line[x &* column] = Float(src[3 &* x]) * scale - shift }
                 }
             }
         }
     }
 
-    /// Logits of many patches, batched: each layer is an im2col matrix times the weights, with the batch and the
-    /// output positions in the inner, vectorised dimension.
+    /// Logits of many patches (each `patchSide`² RGB, row-major, 3 bytes per pixel).
     ///
-    /// - Complexity: O(patches × multiplyAdds); allocates per layer.
-    public func logits(_ patches: [[UInt8]]) -> [Float] {
-        let n = patches.count
-        guard n > 0 else { return [] }
-        // Activations laid out [channel][sample][y][x].
-        let crop = cropSide
-        var act = [Float](repeating: 0, count: 3 * n * crop * crop)
-        act.withUnsafeMutableBufferPointer { a in
-            for (k, p) in patches.enumerated() {
-                normalise(p, into: a.baseAddress! + k * crop * crop, planeStride: n * crop * crop)
-            }
-        }
-        for layer in layers {
-            act = layer.isConv ? convolve(layer, act, n) : dense(layer, act, n)
-        }
-        return act
-    }
-
-    private func convolve(_ l: Layer, _ input: [Float], _ n: Int) -> [Float] {
-        let inSide = l.inSide, outSide = l.outSide, positions = n * outSide * outSide
-        let k = l.inChannels * 9
-        // im2col: rows (c, ky, kx), columns (sample, oy, ox); zero padding.
-        var col = [Float](repeating: 0, count: k * positions)
-        input.withUnsafeBufferPointer { src in
-            col.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<l.inChannels {
-                    for ky in 0..<3 {
-                        for kx in 0..<3 {
-                            let row = ((c * 3 + ky) * 3 + kx) * positions
-                            for s in 0..<n {
-                                let plane = (c * n + s) * inSide * inSide
-                                for oy in 0..<outSide {
-                                    let iy = oy * l.stride + ky - l.padding
-                                    guard iy >= 0 && iy < inSide else { continue }
-                                    let base = row + (s * outSide + oy) * outSide
-                                    for ox in 0..<outSide {
-                                        let ix = ox * l.stride + kx - l.padding
-                                        if ix >= 0 && ix < inSide { dst[base + ox] = src[plane + iy * inSide + ix] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        var out = [Float](repeating: 0, count: l.outChannels * positions)
-        weights.withUnsafeBufferPointer { w in
-            col.withUnsafeBufferPointer { cp in
-                out.withUnsafeMutableBufferPointer { o in
-                    // Tiles of output positions small enough that a tile of every output channel stays in L1 and
-                    // the tile's im2col columns in L2 while all the weights pass over them.
-                    let tile = 128
-                    for t0 in stride(from: 0, to: positions, by: tile) {
-                        let len = min(tile, positions - t0)
-                        for oc in 0..<l.outChannels {
-                            let dst = o.baseAddress! + oc * positions + t0
-                            let bias = w[l.biasOffset + oc]
-                            for p in 0..<len { dst[p] = bias }
-                            for r in 0..<k {
-                                let weight = w[l.weightOffset + oc * k + r]
-                                let src = cp.baseAddress! + r * positions + t0
-                                for p in 0..<len { dst[p] += weight * src[p] }
-                            }
-                            if l.relu { for p in 0..<len { dst[p] = max(dst[p], 0) } }
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    private func dense(_ l: Layer, _ input: [Float], _ n: Int) -> [Float] {
-        // The input is [channel][sample][y][x] with `inSide`² positions per channel (`padding` holds the channel
-        // count); PyTorch flattens each sample as (channel, y, x).
-        let area = l.inSide * l.inSide, channelsIn = l.padding
-        var out = [Float](repeating: 0, count: l.outChannels * n)
-        weights.withUnsafeBufferPointer { w in
-            input.withUnsafeBufferPointer { x in
-                for o in 0..<l.outChannels {
-                    for s in 0..<n {
-                        var sum = w[l.biasOffset + o]
-                        for c in 0..<channelsIn {
-                            let src = (c * n + s) * area
-                            let row = l.weightOffset + o * l.inChannels + c * area
-                            for i in 0..<area { sum += w[row + i] * x[src + i] }
-                        }
-                        out[o * n + s] = l.relu ? max(sum, 0) : sum
-                    }
-                }
-            }
-        }
-        return out
+    /// The fast path runs `PatchCNNKernels.lanes` patches at a time, one per SIMD lane, through every layer;
+    /// `reference` (default: `SPOTTER_REFERENCE_KERNELS`) runs `logitReference` on each patch instead.
+    ///
+    /// - Complexity: O(patches × multiplyAdds); allocates its scratch (a few hundred kB) once per call.
+    public func logits(_ patches: [[UInt8]], reference: Bool = KernelMode.referenceFromEnvironment) -> [Float] {
+        if reference { return patches.map(logitReference) }
+        return plan.logits(patches, classifier: self)
     }
 
     /// Reference: one patch at a time, straight from the definitions of convolution and dense layers.
@@ -317,5 +263,250 @@ public final class PatchClassifier: Sendable {
             }
         }
         return x[0]
+    }
+}
+
+/// How the batched path runs a model: `lanes` patches at a time, each activation a `SIMD4<Float>` holding that
+/// value for the four patches, so a 3×3 convolution of any stride needs no im2col — every tap is one aligned vector
+/// load at a fixed offset from its output position. Each convolution reads a zero-bordered copy of its input (the
+/// previous layer writes straight into the inside of it, so the borders are zeroed once per call) and runs a
+/// register-blocked kernel of 4 output channels × 3 output positions. The weights are packed once, at load, as
+/// vectors holding the same weight in every lane, in the order the kernels read them.
+struct PatchCNNPlan: Sendable {
+    typealias Vector = SIMD4<Float>
+    /// Patches per pass (SIMD lanes).
+    static let lanes = 4
+    /// Output channels and output positions per block of the convolution kernel.
+    static let channelBlock = 4, positionBlock = 3
+
+    struct Conv: Sendable {
+        var inChannels: Int, outChannels: Int
+        /// Offsets (in vectors) of the input and output buffers in the scratch.
+        var input: Int, output: Int
+        /// Side and plane size of the zero-bordered input; plane size of the output buffer.
+        var inSide: Int, inPlane: Int, outPlane: Int
+        var positions: Int
+        /// Per output position (padded to a multiple of `positionBlock` with copies of the first): the offset of its
+        /// top-left tap in the input buffer, and its offset in an output plane.
+        var bases: [Int], stores: [Int]
+        /// Offsets (in vectors) of the packed weights, [channel block][in channel][ky][kx][4], and of the biases
+        /// (padded to whole blocks with zeros).
+        var weights: Int, bias: Int
+        var relu: Bool
+    }
+
+    struct Dense: Sendable {
+        var inFeatures: Int, outFeatures: Int
+        var input: Int, output: Int
+        /// Offsets of the packed weights [out][in] and biases.
+        var weights: Int, bias: Int
+        var relu: Bool
+    }
+
+    var convs: [Conv] = []
+    var denses: [Dense] = []
+    var packed: [Vector] = []
+    /// Vectors of scratch a pass needs.
+    var scratchCount = 0
+    /// The network input's buffer: offset, side with its zero border, and the border's width.
+    var input = 0, inputSide = 0, inputBorder = 0
+    /// Where the logits of a pass end up.
+    var logit = 0
+
+    init(layers: [PatchClassifier.Layer], weights w: [Float], cropSide: Int) {
+        var offset = 0
+        func buffer(_ count: Int) -> Int {
+            defer { offset += count }
+            return offset
+        }
+        let firstConv = layers.first?.isConv == true ? layers[0] : nil
+        inputBorder = firstConv?.padding ?? 0
+        inputSide = cropSide + 2 * inputBorder
+        input = buffer(3 * inputSide * inputSide)
+        var current = input, currentSide = inputSide
+        for (i, l) in layers.enumerated() {
+            if l.isConv {
+                let next = i + 1 < layers.count && layers[i + 1].isConv ? layers[i + 1] : nil
+                let border = next?.padding ?? 0, outSide = l.outSide + 2 * border
+                let blocks = (l.outChannels + Self.channelBlock - 1) / Self.channelBlock
+                let output = buffer(blocks * Self.channelBlock * outSide * outSide)
+                var bases: [Int] = [], stores: [Int] = []
+                for oy in 0..<l.outSide {
+                    for ox in 0..<l.outSide {
+                        // The input buffer's border is this layer's padding, so tap (0, 0) sits at stride × position.
+                        bases.append(oy * l.stride * currentSide + ox * l.stride)
+                        stores.append((oy + border) * outSide + ox + border)
+                    }
+                }
+                let positions = bases.count
+                while bases.count % Self.positionBlock != 0 {
+                    bases.append(bases[0])
+                    stores.append(stores[0])
+                }
+                let k = l.inChannels * 9
+                let weightStart = packed.count
+                for b in 0..<blocks {
+                    for t in 0..<k {
+                        for m in 0..<Self.channelBlock {
+                            let oc = b * Self.channelBlock + m
+                            packed.append(Vector(repeating: oc < l.outChannels ? w[l.weightOffset + oc * k + t] : 0))
+                        }
+                    }
+                }
+                let biasStart = packed.count
+                for oc in 0..<(blocks * Self.channelBlock) {
+                    packed.append(Vector(repeating: oc < l.outChannels ? w[l.biasOffset + oc] : 0))
+                }
+                convs.append(Conv(
+                    inChannels: l.inChannels, outChannels: l.outChannels, input: current, output: output,
+                    inSide: currentSide, inPlane: currentSide * currentSide, outPlane: outSide * outSide,
+                    positions: positions, bases: bases, stores: stores, weights: weightStart, bias: biasStart,
+                    relu: l.relu))
+                current = output
+                currentSide = outSide
+            } else {
+                let output = buffer(l.outChannels)
+                let weightStart = packed.count
+                for j in 0..<(l.outChannels * l.inChannels) { packed.append(Vector(repeating: w[l.weightOffset + j])) }
+                let biasStart = packed.count
+                for o in 0..<l.outChannels { packed.append(Vector(repeating: w[l.biasOffset + o])) }
+                denses.append(Dense(
+                    inFeatures: l.inChannels, outFeatures: l.outChannels, input: current, output: output,
+                    weights: weightStart, bias: biasStart, relu: l.relu))
+                current = output
+            }
+        }
+        logit = current
+        scratchCount = offset
+    }
+
+    /// Logits of `patches`, `lanes` at a time.
+    func logits(_ patches: [[UInt8]], classifier: PatchClassifier) -> [Float] {
+        let n = patches.count
+        guard n > 0 else { return [] }
+        let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: scratchCount)
+        scratch.initialize(repeating: .zero, count: scratchCount)
+        defer { scratch.deallocate() }
+        var out = [Float](repeating: 0, count: n)
+        let side = inputSide, lanes = Self.lanes
+        let inputFloats = UnsafeMutableRawPointer(scratch + input + inputBorder * side + inputBorder)
+            .assumingMemoryBound(to: Float.self)
+        packed.withUnsafeBufferPointer { packed in
+            let packed = packed.baseAddress!
+            for first in stride(from: 0, to: n, by: lanes) {
+                let count = min(lanes, n - first)
+                for s in 0..<count {
+                    classifier.normalise(
+                        patches[first + s], into: inputFloats + s, column: lanes, row: lanes * side,
+                        plane: lanes * side * side)
+                }
+                for c in convs {
+                    c.bases.withUnsafeBufferPointer { bases in
+                        c.stores.withUnsafeBufferPointer { stores in
+                            PatchCNNKernels.convolve(
+                                input: scratch + c.input, inPlane: c.inPlane, inSide: c.inSide,
+                                inChannels: c.inChannels, weights: packed + c.weights, bias: packed + c.bias,
+                                outChannels: c.outChannels, bases: bases.baseAddress!, stores: stores.baseAddress!,
+                                positions: c.positions, output: scratch + c.output, outPlane: c.outPlane, relu: c.relu)
+                        }
+                    }
+                }
+                for d in denses {
+                    PatchCNNKernels.dense(
+                        input: scratch + d.input, inFeatures: d.inFeatures, weights: packed + d.weights,
+                        bias: packed + d.bias, outFeatures: d.outFeatures, output: scratch + d.output, relu: d.relu)
+                }
+                let result = scratch[logit]
+                for s in 0..<count { out[first + s] = result[s] }
+            }
+        }
+        return out
+    }
+}
+
+/// The batched path's kernels: plain loops over unsafe pointers, one patch per SIMD lane.
+enum PatchCNNKernels {
+    typealias Vector = SIMD4<Float>
+
+    /// A 3×3 convolution (+ bias, optional ReLU) of one pass: for each block of 4 output channels and 3 output
+    /// positions, 12 accumulators stay in registers over all `inChannels` × 9 taps. `output` has a plane for every
+    /// channel of the last block and `bases`/`stores` a whole number of blocks (`PatchCNNPlan`). Accumulates in the
+    /// reference's order (bias, then channel, ky, kx); the zero border adds exact zeros.
+    ///
+    /// - Complexity: O(⌈outChannels / 4⌉ · 4 × ⌈positions / 3⌉ · 3 × inChannels · 9); no allocation.
+    @inline(never)
+    static func convolve(
+        input: UnsafePointer<Vector>, inPlane: Int, inSide: Int, inChannels: Int,
+        weights: UnsafePointer<Vector>, bias: UnsafePointer<Vector>, outChannels: Int,
+        bases: UnsafePointer<Int>, stores: UnsafePointer<Int>, positions: Int,
+        output: UnsafeMutablePointer<Vector>, outPlane: Int, relu: Bool
+    ) {
+        let blocks = (outChannels + 3) / 4
+        let taps = inChannels &* 9
+        for b in 0..<blocks {
+            let w = weights + b &* taps &* 4
+            let oc = b &* 4
+            let b0 = bias[oc], b1 = bias[oc &+ 1], b2 = bias[oc &+ 2], b3 = bias[oc &+ 3]
+            var p = 0
+            while p < positions {
+                let x0 = input + bases[p], x1 = input + bases[p &+ 1], x2 = input + bases[p &+ 2]
+                var a00 = b0, a01 = b0, a02 = b0
+                var a10 = b1, a11 = b1, a12 = b1
+                var a20 = b2, a21 = b2, a22 = b2
+                var a30 = b3, a31 = b3, a32 = b3
+                var wp = w
+                var channel = 0
+                for _ in 0..<inChannels {
+                    var row = channel
+                    for _ in 0..<3 {
+                        for kx in 0..<3 {
+                            let t = row &+ kx
+                            let v0 = x0[t], v1 = x1[t], v2 = x2[t]
+                            let w0 = wp[0], w1 = wp[1], w2 = wp[2], w3 = wp[3]
+                            a00 += w0 * v0; a01 += w0 * v1; a02 += w0 * v2
+                            a10 += w1 * v0; a11 += w1 * v1; a12 += w1 * v2
+                            a20 += w2 * v0; a21 += w2 * v1; a22 += w2 * v2
+                            a30 += w3 * v0; a31 += w3 * v1; a32 += w3 * v2
+                            wp += 4
+                        }
+                        row &+= inSide
+                    }
+                    channel &+= inPlane
+                }
+                if relu {
+                    a00 = rectify(a00); a01 = rectify(a01); a02 = rectify(a02)
+                    a10 = rectify(a10); a11 = rectify(a11); a12 = rectify(a12)
+                    a20 = rectify(a20); a21 = rectify(a21); a22 = rectify(a22)
+                    a30 = rectify(a30); a31 = rectify(a31); a32 = rectify(a32)
+                }
+                let s0 = stores[p], s1 = stores[p &+ 1], s2 = stores[p &+ 2]
+                let o0 = output + oc &* outPlane, o1 = o0 + outPlane, o2 = o1 + outPlane, o3 = o2 + outPlane
+                o0[s0] = a00; o0[s1] = a01; o0[s2] = a02
+                o1[s0] = a10; o1[s1] = a11; o1[s2] = a12
+                o2[s0] = a20; o2[s1] = a21; o2[s2] = a22
+                o3[s0] = a30; o3[s1] = a31; o3[s2] = a32
+                p &+= 3
+            }
+        }
+    }
+
+    /// max(v, 0) lane by lane (the standard library's `pointwiseMax` was an out-of-line generic call here).
+    @inline(__always)
+    static func rectify(_ v: Vector) -> Vector { v.replacing(with: 0, where: v .< 0) }
+
+    /// A dense layer (+ bias, optional ReLU) of one pass: `output[o] = bias[o] + Σ weights[o·in + i] · input[i]`.
+    ///
+    /// - Complexity: O(inFeatures × outFeatures); no allocation.
+    @inline(never)
+    static func dense(
+        input: UnsafePointer<Vector>, inFeatures: Int, weights: UnsafePointer<Vector>, bias: UnsafePointer<Vector>,
+        outFeatures: Int, output: UnsafeMutablePointer<Vector>, relu: Bool
+    ) {
+        for o in 0..<outFeatures {
+            var sum = bias[o]
+            let w = weights + o &* inFeatures
+            for i in 0..<inFeatures { sum += w[i] * input[i] }
+            output[o] = relu ? rectify(sum) : sum
+        }
     }
 }
