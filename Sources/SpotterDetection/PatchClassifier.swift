@@ -159,61 +159,81 @@ public final class PatchClassifier: Sendable {
         plan = PatchCNNPlan(layers: layers, weights: w, cropSide: cropSide)
     }
 
-    /// The normalised centre crop of a patch, planar [3][crop][crop].
+    /// The per-patch input normalisation: network input = pixel · `scale` − `shift` of the pixel's channel.
+    struct Normalisation {
+        var scale: Float
+        var shift: SIMD3<Float>
+    }
+
+    /// The normalised centre crop of a patch, planar [3][crop][crop]: the reference path's input.
     func input(_ patch: [UInt8]) -> [Float] {
+        let n = patchSide * patchSide
+        precondition(patch.count == 3 * n, "patch of \(patch.count) bytes, expected \(3 * n)")
         var out = [Float](repeating: 0, count: 3 * cropSide * cropSide)
-        out.withUnsafeMutableBufferPointer {
-            normalise(patch, into: $0.baseAddress!, column: 1, row: cropSide, plane: cropSide * cropSide)
+        let o = (patchSide - cropSide) / 2
+        patch.withUnsafeBufferPointer { p in
+            let norm = normalisation(p.baseAddress!)
+            for c in 0..<3 {
+                for y in 0..<cropSide {
+                    for x in 0..<cropSide {
+                        out[(c * cropSide + y) * cropSide + x] = Float(p[3 * ((y + o) * patchSide + x + o) + c]) * norm.scale - norm.shift[c]
+                    }
+                }
+            }
         }
         return out
     }
 
-    /// Writes the network input of one patch: value (c, y, x) of the centre crop at `out[c·plane + y·row + x·column]`.
-    /// The value is the pixel minus the patch's mean in its channel, over the patch's overall standard deviation
-    /// (n - 1, at least 0.02), in units of pixel / 255. Sums are exact integers, so the statistics match a float64
-    /// computation.
+    /// The normalisation of one patch (`patchSide`² RGB pixels at `p`): minus the patch's mean per channel, over the
+    /// patch's overall standard deviation (n − 1, at least 0.02), in units of pixel / 255. Sums are exact integers, so
+    /// the statistics match a float64 computation.
     ///
-    /// - Complexity: O(patch side²), no allocation.
-    func normalise(_ patch: [UInt8], into out: UnsafeMutablePointer<Float>, column: Int, row: Int, plane: Int) {
-        let n = patchSide * patchSide
-        precondition(patch.count == 3 * n, "patch of \(patch.count) bytes, expected \(3 * n)")
-        patch.withUnsafeBufferPointer { p in
-            let p = p.baseAddress!
-            // 32-bit sums are exact up to a 1,024 × 1,024 patch (66,049 · 255² < 2³²), so the loops vectorise.
-            var r: UInt32 = 0, g: UInt32 = 0, b: UInt32 = 0, squares: UInt64 = 0
+    /// The sums run over 48-byte groups (16 pixels) into 48 lane sums, whose byte k is always channel k mod 3, so the
+    /// loop vectorises; the 32-bit lane sums of squares are flushed every 1,024 groups (1,024 · 255² < 2³²).
+    ///
+    /// - Complexity: O(patchSide²); no allocation.
+    func normalisation(_ p: UnsafePointer<UInt8>) -> Normalisation {
+        let n = patchSide * patchSide, bytes = 3 * n
+        var sums = SIMD3<UInt64>(repeating: 0)
+        var squares: UInt64 = 0
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 96) { lanes in
+            let acc = lanes.baseAddress!, squaresAcc = acc + 48
+            acc.initialize(repeating: 0, count: 96)
             var i = 0
-            while i < n {
-                var rowSquares: UInt32 = 0
-                let end = min(n, i + 1024)
-                for k in i..<end {
-                    let pr = UInt32(p[3 &* k]), pg = UInt32(p[3 &* k &+ 1]), pb = UInt32(p[3 &* k &+ 2])
-                    r &+= pr; g &+= pg; b &+= pb
-                    rowSquares &+= pr &* pr &+ pg &* pg &+ pb &* pb
+            while i &+ 48 <= bytes {
+                var groups = 0
+                while groups < 1024 && i &+ 48 <= bytes {
+                    let src = p + i
+                    for k in 0..<48 {
+                        let v = UInt32(src[k])
+                        acc[k] &+= v
+                        squaresAcc[k] &+= v &* v
+                    }
+                    i &+= 48
+                    groups &+= 1
                 }
-                squares &+= UInt64(rowSquares)
-                i = end
+                for k in 0..<48 { squares &+= UInt64(squaresAcc[k]) }
+                squaresAcc.update(repeating: 0, count: 48)
             }
-            let total = Double(r) + Double(g) + Double(b), count = Double(3 * n)
-            let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
-            let sd = max(variance.squareRoot(), 0.02)
-            let means = (Double(r) / Double(n) / 255, Double(g) / Double(n) / 255, Double(b) / Double(n) / 255)
-            let o = (patchSide - cropSide) / 2
-            let scale = Float(1 / (255 * sd))
-            for c in 0..<3 {
-                let shift = Float((c == 0 ? means.0 : c == 1 ? means.1 : means.2) / sd)
-                let dst = out + c * plane
-                for y in 0..<cropSide {
-                    let src = p + 3 * ((y + o) * patchSide + o) + c
-                    let line = dst + y * row
-                    for x in 0..<cropSide { line[x &* column] = Float(src[3 &* x]) * scale - shift }
-                }
+            for k in 0..<48 { sums[k % 3] &+= UInt64(acc[k]) }
+            while i < bytes {
+                let v = UInt64(p[i])
+                sums[i % 3] &+= v
+                squares &+= v &* v
+                i &+= 1
             }
         }
+        let total = Double(sums[0]) + Double(sums[1]) + Double(sums[2]), count = Double(bytes)
+        let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
+        let sd = max(variance.squareRoot(), 0.02)
+        var shift = SIMD3<Float>()
+        for c in 0..<3 { shift[c] = Float(Double(sums[c]) / Double(n) / 255 / sd) }
+        return Normalisation(scale: Float(1 / (255 * sd)), shift: shift)
     }
 
     /// Logits of many patches (each `patchSide`² RGB, row-major, 3 bytes per pixel).
     ///
-    /// The fast path runs `PatchCNNKernels.lanes` patches at a time, one per SIMD lane, through every layer;
+    /// The fast path runs `PatchCNNPlan.lanes` patches at a time, one per SIMD lane, through every layer;
     /// `reference` (default: `SPOTTER_REFERENCE_KERNELS`) runs `logitReference` on each patch instead.
     ///
     /// - Complexity: O(patches × multiplyAdds); allocates its scratch (a few hundred kB) once per call.
@@ -277,7 +297,7 @@ struct PatchCNNPlan: Sendable {
     /// Patches per pass (SIMD lanes).
     static let lanes = 4
     /// Output channels and output positions per block of the convolution kernel.
-    static let channelBlock = 4, positionBlock = 3
+    static let channelBlock = 4, positionBlock = 2
 
     struct Conv: Sendable {
         var inChannels: Int, outChannels: Int
@@ -380,6 +400,30 @@ struct PatchCNNPlan: Sendable {
         scratchCount = offset
     }
 
+    /// Writes the normalised centre crops of the `lanes` patches at `patches` (`patchBytes` apart) into the input
+    /// buffer's inside, one patch per lane; the same arithmetic as the reference's `input`, lane by lane.
+    ///
+    /// - Complexity: O(lanes × patchSide²); no allocation.
+    func writeInput(_ patches: UnsafePointer<UInt8>, patchBytes: Int, into scratch: UnsafeMutablePointer<Vector>, classifier: PatchClassifier) {
+        let n0 = classifier.normalisation(patches), n1 = classifier.normalisation(patches + patchBytes)
+        let n2 = classifier.normalisation(patches + 2 * patchBytes), n3 = classifier.normalisation(patches + 3 * patchBytes)
+        let scale = Vector(n0.scale, n1.scale, n2.scale, n3.scale)
+        let crop = classifier.cropSide, patchSide = classifier.patchSide, o = (patchSide - crop) / 2
+        let p0 = patches, p1 = patches + patchBytes, p2 = p1 + patchBytes, p3 = p2 + patchBytes
+        for c in 0..<3 {
+            let shift = Vector(n0.shift[c], n1.shift[c], n2.shift[c], n3.shift[c])
+            let plane = scratch + input + c * inputSide * inputSide + inputBorder * inputSide + inputBorder
+            for y in 0..<crop {
+                let src = 3 &* ((y &+ o) &* patchSide &+ o) &+ c
+                let dst = plane + y &* inputSide
+                for x in 0..<crop {
+                    let i = src &+ 3 &* x
+                    dst[x] = Vector(Float(p0[i]), Float(p1[i]), Float(p2[i]), Float(p3[i])) * scale - shift
+                }
+            }
+        }
+    }
+
     /// Logits of `patches`, `lanes` at a time.
     func logits(_ patches: [[UInt8]], classifier: PatchClassifier) -> [Float] {
         let n = patches.count
@@ -387,19 +431,21 @@ struct PatchCNNPlan: Sendable {
         let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: scratchCount)
         scratch.initialize(repeating: .zero, count: scratchCount)
         defer { scratch.deallocate() }
+        // The pass's patches side by side (a short last pass repeats its first patch).
+        let patchBytes = 3 * classifier.patchSide * classifier.patchSide, lanes = Self.lanes
+        let staging = UnsafeMutablePointer<UInt8>.allocate(capacity: lanes * patchBytes)
+        defer { staging.deallocate() }
         var out = [Float](repeating: 0, count: n)
-        let side = inputSide, lanes = Self.lanes
-        let inputFloats = UnsafeMutableRawPointer(scratch + input + inputBorder * side + inputBorder)
-            .assumingMemoryBound(to: Float.self)
         packed.withUnsafeBufferPointer { packed in
             let packed = packed.baseAddress!
             for first in stride(from: 0, to: n, by: lanes) {
                 let count = min(lanes, n - first)
-                for s in 0..<count {
-                    classifier.normalise(
-                        patches[first + s], into: inputFloats + s, column: lanes, row: lanes * side,
-                        plane: lanes * side * side)
+                for s in 0..<lanes {
+                    let patch = patches[first + (s < count ? s : 0)]
+                    precondition(patch.count == patchBytes, "patch of \(patch.count) bytes, expected \(patchBytes)")
+                    patch.withUnsafeBufferPointer { (staging + s * patchBytes).update(from: $0.baseAddress!, count: patchBytes) }
                 }
+                writeInput(staging, patchBytes: patchBytes, into: scratch, classifier: classifier)
                 for c in convs {
                     c.bases.withUnsafeBufferPointer { bases in
                         c.stores.withUnsafeBufferPointer { stores in
@@ -449,11 +495,11 @@ enum PatchCNNKernels {
             let b0 = bias[oc], b1 = bias[oc &+ 1], b2 = bias[oc &+ 2], b3 = bias[oc &+ 3]
             var p = 0
             while p < positions {
-                let x0 = input + bases[p], x1 = input + bases[p &+ 1], x2 = input + bases[p &+ 2]
-                var a00 = b0, a01 = b0, a02 = b0
-                var a10 = b1, a11 = b1, a12 = b1
-                var a20 = b2, a21 = b2, a22 = b2
-                var a30 = b3, a31 = b3, a32 = b3
+                let x0 = input + bases[p], x1 = input + bases[p &+ 1]
+                var a00 = b0, a01 = b0
+                var a10 = b1, a11 = b1
+                var a20 = b2, a21 = b2
+                var a30 = b3, a31 = b3
                 var wp = w
                 var channel = 0
                 for _ in 0..<inChannels {
@@ -461,12 +507,11 @@ enum PatchCNNKernels {
                     for _ in 0..<3 {
                         for kx in 0..<3 {
                             let t = row &+ kx
-                            let v0 = x0[t], v1 = x1[t], v2 = x2[t]
-                            let w0 = wp[0], w1 = wp[1], w2 = wp[2], w3 = wp[3]
-                            a00 += w0 * v0; a01 += w0 * v1; a02 += w0 * v2
-                            a10 += w1 * v0; a11 += w1 * v1; a12 += w1 * v2
-                            a20 += w2 * v0; a21 += w2 * v1; a22 += w2 * v2
-                            a30 += w3 * v0; a31 += w3 * v1; a32 += w3 * v2
+                            let v0 = x0[t], v1 = x1[t]
+                            a00 += wp[0] * v0; a01 += wp[0] * v1
+                            a10 += wp[1] * v0; a11 += wp[1] * v1
+                            a20 += wp[2] * v0; a21 += wp[2] * v1
+                            a30 += wp[3] * v0; a31 += wp[3] * v1
                             wp += 4
                         }
                         row &+= inSide
@@ -474,18 +519,18 @@ enum PatchCNNKernels {
                     channel &+= inPlane
                 }
                 if relu {
-                    a00 = rectify(a00); a01 = rectify(a01); a02 = rectify(a02)
-                    a10 = rectify(a10); a11 = rectify(a11); a12 = rectify(a12)
-                    a20 = rectify(a20); a21 = rectify(a21); a22 = rectify(a22)
-                    a30 = rectify(a30); a31 = rectify(a31); a32 = rectify(a32)
+                    a00 = rectify(a00); a01 = rectify(a01)
+                    a10 = rectify(a10); a11 = rectify(a11)
+                    a20 = rectify(a20); a21 = rectify(a21)
+                    a30 = rectify(a30); a31 = rectify(a31)
                 }
-                let s0 = stores[p], s1 = stores[p &+ 1], s2 = stores[p &+ 2]
+                let s0 = stores[p], s1 = stores[p &+ 1]
                 let o0 = output + oc &* outPlane, o1 = o0 + outPlane, o2 = o1 + outPlane, o3 = o2 + outPlane
-                o0[s0] = a00; o0[s1] = a01; o0[s2] = a02
-                o1[s0] = a10; o1[s1] = a11; o1[s2] = a12
-                o2[s0] = a20; o2[s1] = a21; o2[s2] = a22
-                o3[s0] = a30; o3[s1] = a31; o3[s2] = a32
-                p &+= 3
+                o0[s0] = a00; o0[s1] = a01
+                o1[s0] = a10; o1[s1] = a11
+                o2[s0] = a20; o2[s1] = a21
+                o3[s0] = a30; o3[s1] = a31
+                p &+= 2
             }
         }
     }

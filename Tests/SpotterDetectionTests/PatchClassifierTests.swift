@@ -99,3 +99,131 @@ import _SpotterTestSupport
         #expect(candidates.allSatisfy { $0.patch.isEmpty })
     }
 }
+
+/// Models of other shapes than the committed one (the model will be retrained): written to a temporary folder with
+/// seeded random weights, then the batched path is checked against `logitReference`.
+@Suite struct PatchClassifierShapeTests {
+    enum Layer {
+        case conv(out: Int, stride: Int, padding: Int, relu: Bool)
+        case dense(out: Int, relu: Bool)
+    }
+
+    struct Shape: CustomStringConvertible, Sendable {
+        var patchSide: Int, cropSide: Int
+        var layers: [Layer]
+        var description: String { "patch \(patchSide), crop \(cropSide), \(layers.count) layers" }
+    }
+
+    static let shapes: [Shape] = [
+        // Stride 1 first, odd widths (tails of the 4-channel blocks), 25 positions (a tail of the 3-position
+        // blocks), no padding, a hidden dense layer with ReLU.
+        Shape(patchSide: 32, cropSide: 24, layers: [
+            .conv(out: 7, stride: 1, padding: 1, relu: true), .conv(out: 13, stride: 2, padding: 1, relu: true),
+            .conv(out: 5, stride: 2, padding: 0, relu: true), .dense(out: 9, relu: true), .dense(out: 1, relu: false),
+        ]),
+        // Two convolutions, an odd crop, the second without ReLU.
+        Shape(patchSide: 21, cropSide: 17, layers: [
+            .conv(out: 4, stride: 2, padding: 1, relu: true), .conv(out: 6, stride: 1, padding: 1, relu: false),
+            .dense(out: 1, relu: false),
+        ]),
+        // Four convolutions (padding 2, one output channel short of a block, 2 channels), three dense layers.
+        Shape(patchSide: 32, cropSide: 32, layers: [
+            .conv(out: 3, stride: 2, padding: 1, relu: true), .conv(out: 8, stride: 2, padding: 1, relu: true),
+            .conv(out: 11, stride: 1, padding: 2, relu: true), .conv(out: 2, stride: 2, padding: 1, relu: true),
+            .dense(out: 16, relu: true), .dense(out: 3, relu: false), .dense(out: 1, relu: false),
+        ]),
+        // No convolution at all.
+        Shape(patchSide: 10, cropSide: 8, layers: [.dense(out: 1, relu: false)]),
+    ]
+
+    /// Writes `NAME.json` and `NAME.f32` for `shape` with weights uniform in ±√(6 / fan-in) (He); returns the header's path.
+    static func write(_ shape: Shape, in dir: TemporaryDirectory, seed: UInt64, activation: String? = nil) throws -> String {
+        var rng = SplitMix64(seed: seed)
+        func uniform(_ bound: Double) -> Float { Float((Double(rng.next() >> 11) / Double(1 << 53) * 2 - 1) * bound) }
+        var weights: [Float] = [], entries: [[String: Any]] = []
+        var side = shape.cropSide, channels = 3, multiplyAdds = 0
+        for layer in shape.layers {
+            switch layer {
+            case let .conv(out, stride, padding, relu):
+                let outSide = (side + 2 * padding - 3) / stride + 1
+                let fanIn = channels * 9, weightOffset = weights.count
+                weights += (0..<(out * fanIn)).map { _ in uniform((6 / Double(fanIn)).squareRoot()) }
+                let biasOffset = weights.count
+                weights += (0..<out).map { _ in uniform(0.1) }
+                entries.append([
+                    "type": "conv2d", "in_channels": channels, "out_channels": out, "kernel": 3, "stride": stride,
+                    "padding": padding, "activation": activation ?? (relu ? "relu" : "none"), "in_side": side,
+                    "out_side": outSide, "weight_offset": weightOffset, "weight_shape": [out, channels, 3, 3],
+                    "bias_offset": biasOffset,
+                ])
+                multiplyAdds += out * outSide * outSide * fanIn
+                side = outSide
+                channels = out
+            case let .dense(out, relu):
+                let fanIn = channels * side * side, weightOffset = weights.count
+                weights += (0..<(out * fanIn)).map { _ in uniform((6 / Double(fanIn)).squareRoot()) }
+                let biasOffset = weights.count
+                weights += (0..<out).map { _ in uniform(0.1) }
+                entries.append([
+                    "type": "dense", "in_features": fanIn, "out_features": out, "activation": relu ? "relu" : "none",
+                    "weight_offset": weightOffset, "weight_shape": [out, fanIn], "bias_offset": biasOffset,
+                ])
+                multiplyAdds += out * fanIn
+                side = 1
+                channels = out
+            }
+        }
+        let bytes = weights.flatMap { w in withUnsafeBytes(of: w.bitPattern.littleEndian) { Array($0) } }
+        try dir.write(bytes, to: "synthetic.f32")
+        let header: [String: Any] = [
+            "format": "spotter-cnn-1", "version": "synthetic", "layers": entries,
+            "input": ["patch_side": shape.patchSide, "crop_side": shape.cropSide, "normalisation": "patch"],
+            "weights_file": "synthetic.f32", "weights_count": weights.count,
+            "weights_sha256": PatchClassifierTests.sha256(Data(bytes)), "multiply_adds": multiplyAdds,
+        ]
+        return try dir.write(Array(try JSONSerialization.data(withJSONObject: header)), to: "synthetic.json")
+    }
+
+    /// Random patches, plus a flat one (its standard deviation is the 0.02 floor) and one of extremes.
+    static func patches(_ count: Int, side: Int, seed: UInt64) -> [[UInt8]] {
+        var rng = SplitMix64(seed: seed)
+        var out = (0..<count).map { _ in rng.bytes(side * side * 3) }
+        if count > 2 {
+            out[1] = [UInt8](repeating: 117, count: side * side * 3)
+            out[2] = (0..<(side * side * 3)).map { $0 % 7 == 0 ? 255 : 0 }
+        }
+        return out
+    }
+
+    /// The batched path equals the scalar reference within 1e-4, for batch sizes around the 4-patch lanes.
+    @Test(arguments: shapes.indices)
+    func batchedPathMatchesTheReference(shape index: Int) throws {
+        let shape = Self.shapes[index]
+        try TemporaryDirectory.with { dir in
+            let model = try PatchClassifier(path: try Self.write(shape, in: dir, seed: UInt64(index) + 1), sha256: PatchClassifierTests.sha256)
+            for count in [1, 4, 7, 9] {
+                let patches = Self.patches(count, side: shape.patchSide, seed: UInt64(100 * index + count))
+                let fast = model.logits(patches, reference: false)
+                let reference = model.logits(patches, reference: true)
+                #expect(fast.count == count)
+                for i in 0..<count {
+                    #expect(reference[i] == model.logitReference(patches[i]))
+                    #expect(abs(fast[i] - reference[i]) <= 1e-4 * max(1, abs(reference[i])), "\(shape), \(count) patches, patch \(i): \(fast[i]) vs \(reference[i])")
+                }
+            }
+            #expect(model.logits([]).isEmpty)
+        }
+    }
+
+    @Test func unknownActivationsAreRefused() throws {
+        try TemporaryDirectory.with { dir in
+            let path = try Self.write(Self.shapes[1], in: dir, seed: 9, activation: "sigmoid")
+            do {
+                _ = try PatchClassifier(path: path, sha256: PatchClassifierTests.sha256)
+                Issue.record("a sigmoid convolution was accepted")
+            } catch {
+                #expect(String(describing: error).contains("activation sigmoid"))
+            }
+        }
+    }
+}
