@@ -6,25 +6,68 @@ public enum PatchSampler {
     /// A `side` × `side` RGB patch (row-major, 3 bytes per pixel) centred on (`cx`, `cy`); pixels outside the frame or
     /// outside `rows` repeat the nearest available pixel.
     ///
-    /// - Complexity: O(side²), allocates the patch.
+    /// - Complexity: O(side²), allocates the patch (nothing else).
     public static func patch(
+        side: Int, cx: Int, cy: Int, width: Int, rows: Range<Int>, row: (Int) -> UnsafePointer<UInt32>
+    ) -> [UInt8] {
+        let count = side * side * 3
+        guard !rows.isEmpty, width > 0, side > 0 else { return [UInt8](repeating: 0, count: count) }
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            cut(side: side, cx: cx, cy: cy, width: width, rows: rows, row: row, into: buffer.baseAddress!)
+            initialized = count
+        }
+    }
+
+    /// Writes the patch of `patch(side:cx:cy:width:rows:row:)` (`rows` not empty, `width` > 0) to `out`.
+    ///
+    /// Each pixel is one unaligned 4-byte store of its RGBX word, 3 bytes apart, so the next pixel overwrites the X
+    /// byte; the patch's last pixel is written byte by byte. Patches inside the frame skip the column clamps.
+    ///
+    /// - Complexity: O(side²), no allocation.
+    static func cut(
+        side: Int, cx: Int, cy: Int, width: Int, rows: Range<Int>, row: (Int) -> UnsafePointer<UInt32>,
+        into out: UnsafeMutablePointer<UInt8>
+    ) {
+        let x0 = cx - side / 2, y0 = cy - side / 2
+        let inside = x0 >= 0 && x0 + side <= width
+        let dst = UnsafeMutableRawPointer(out)
+        for py in 0..<side {
+            let y = min(max(y0 + py, rows.lowerBound), rows.upperBound - 1)
+            let p = row(y)
+            let line = dst + 3 &* side &* py
+            // The last pixel of the patch has no byte after it to spill into.
+            let words = py == side - 1 ? side - 1 : side
+            if inside {
+                let src = p + x0
+                for px in 0..<words { line.storeBytes(of: src[px], toByteOffset: 3 &* px, as: UInt32.self) }
+            } else {
+                for px in 0..<words {
+                    let x = min(max(x0 &+ px, 0), width &- 1)
+                    line.storeBytes(of: p[x], toByteOffset: 3 &* px, as: UInt32.self)
+                }
+            }
+            if words < side {
+                let v = UInt32(littleEndian: p[min(max(x0 + side - 1, 0), width - 1)])
+                let last = out + 3 * (side * side - 1)
+                last[0] = UInt8(truncatingIfNeeded: v)
+                last[1] = UInt8(truncatingIfNeeded: v >> 8)
+                last[2] = UInt8(truncatingIfNeeded: v >> 16)
+            }
+        }
+    }
+
+    /// Reference for `patch(side:cx:cy:width:rows:row:)`: pixel by pixel, clamping both coordinates.
+    static func patchReference(
         side: Int, cx: Int, cy: Int, width: Int, rows: Range<Int>, row: (Int) -> UnsafePointer<UInt32>
     ) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: side * side * 3)
         guard !rows.isEmpty, width > 0 else { return out }
         let x0 = cx - side / 2, y0 = cy - side / 2
-        out.withUnsafeMutableBufferPointer { o in
-            for py in 0..<side {
-                let y = min(max(y0 + py, rows.lowerBound), rows.upperBound - 1)
-                let p = row(y)
-                for px in 0..<side {
-                    let x = min(max(x0 + px, 0), width - 1)
-                    let v = UInt32(littleEndian: p[x])
-                    let i = 3 * (py * side + px)
-                    o[i] = UInt8(truncatingIfNeeded: v)
-                    o[i + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                    o[i + 2] = UInt8(truncatingIfNeeded: v >> 16)
-                }
+        for py in 0..<side {
+            let y = min(max(y0 + py, rows.lowerBound), rows.upperBound - 1)
+            for px in 0..<side {
+                let v = UInt32(littleEndian: row(y)[min(max(x0 + px, 0), width - 1)])
+                for c in 0..<3 { out[3 * (py * side + px) + c] = UInt8(truncatingIfNeeded: v >> (8 * c)) }
             }
         }
         return out
