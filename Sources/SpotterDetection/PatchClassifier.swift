@@ -194,8 +194,7 @@ public final class PatchClassifier: Sendable {
     /// - Complexity: O(patchSide²); no allocation.
     func normalisation(_ p: UnsafePointer<UInt8>) -> Normalisation {
         let n = patchSide * patchSide, bytes = 3 * n
-        var sums = SIMD3<UInt64>(repeating: 0)
-        var squares: UInt64 = 0
+        var r: UInt64 = 0, g: UInt64 = 0, b: UInt64 = 0, squares: UInt64 = 0
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 96) { lanes in
             let acc = lanes.baseAddress!, squaresAcc = acc + 48
             acc.initialize(repeating: 0, count: 96)
@@ -215,19 +214,22 @@ public final class PatchClassifier: Sendable {
                 for k in 0..<48 { squares &+= UInt64(squaresAcc[k]) }
                 squaresAcc.update(repeating: 0, count: 48)
             }
-            for k in 0..<48 { sums[k % 3] &+= UInt64(acc[k]) }
+            for k in stride(from: 0, to: 48, by: 3) {
+                r &+= UInt64(acc[k]); g &+= UInt64(acc[k &+ 1]); b &+= UInt64(acc[k &+ 2])
+            }
             while i < bytes {
-                let v = UInt64(p[i])
-                sums[i % 3] &+= v
-                squares &+= v &* v
-                i &+= 1
+                let pr = UInt64(p[i]), pg = UInt64(p[i &+ 1]), pb = UInt64(p[i &+ 2])
+                r &+= pr; g &+= pg; b &+= pb
+                squares &+= pr &* pr &+ pg &* pg &+ pb &* pb
+                i &+= 3
             }
         }
-        let total = Double(sums[0]) + Double(sums[1]) + Double(sums[2]), count = Double(bytes)
+        let total = Double(r) + Double(g) + Double(b), count = Double(bytes)
         let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
         let sd = max(variance.squareRoot(), 0.02)
-        var shift = SIMD3<Float>()
-        for c in 0..<3 { shift[c] = Float(Double(sums[c]) / Double(n) / 255 / sd) }
+        let shift = SIMD3(
+            Float(Double(r) / Double(n) / 255 / sd), Float(Double(g) / Double(n) / 255 / sd),
+            Float(Double(b) / Double(n) / 255 / sd))
         return Normalisation(scale: Float(1 / (255 * sd)), shift: shift)
     }
 
