@@ -402,16 +402,17 @@ struct PatchCNNPlan: Sendable {
         scratchCount = offset
     }
 
-    /// Writes the normalised centre crops of the `lanes` patches at `patches` (`patchBytes` apart) into the input
-    /// buffer's inside, one patch per lane; the same arithmetic as the reference's `input`, lane by lane.
+    /// Writes the normalised centre crops of four patches into the input buffer's inside, one patch per lane; the same arithmetic as the reference's `input`, lane by lane.
     ///
     /// - Complexity: O(lanes × patchSide²); no allocation.
-    func writeInput(_ patches: UnsafePointer<UInt8>, patchBytes: Int, into scratch: UnsafeMutablePointer<Vector>, classifier: PatchClassifier) {
-        let n0 = classifier.normalisation(patches), n1 = classifier.normalisation(patches + patchBytes)
-        let n2 = classifier.normalisation(patches + 2 * patchBytes), n3 = classifier.normalisation(patches + 3 * patchBytes)
+    func writeInput(
+        _ p0: UnsafePointer<UInt8>, _ p1: UnsafePointer<UInt8>, _ p2: UnsafePointer<UInt8>, _ p3: UnsafePointer<UInt8>,
+        into scratch: UnsafeMutablePointer<Vector>, classifier: PatchClassifier
+    ) {
+        let n0 = classifier.normalisation(p0), n1 = classifier.normalisation(p1)
+        let n2 = classifier.normalisation(p2), n3 = classifier.normalisation(p3)
         let scale = Vector(n0.scale, n1.scale, n2.scale, n3.scale)
         let crop = classifier.cropSide, patchSide = classifier.patchSide, o = (patchSide - crop) / 2
-        let p0 = patches, p1 = patches + patchBytes, p2 = p1 + patchBytes, p3 = p2 + patchBytes
         for c in 0..<3 {
             let shift = Vector(n0.shift[c], n1.shift[c], n2.shift[c], n3.shift[c])
             let plane = scratch + input + c * inputSide * inputSide + inputBorder * inputSide + inputBorder
@@ -433,21 +434,25 @@ struct PatchCNNPlan: Sendable {
         let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: scratchCount)
         scratch.initialize(repeating: .zero, count: scratchCount)
         defer { scratch.deallocate() }
-        // The pass's patches side by side (a short last pass repeats its first patch).
         let patchBytes = 3 * classifier.patchSide * classifier.patchSide, lanes = Self.lanes
-        let staging = UnsafeMutablePointer<UInt8>.allocate(capacity: lanes * patchBytes)
-        defer { staging.deallocate() }
+        for p in patches { precondition(p.count == patchBytes, "patch of \(p.count) bytes, expected \(patchBytes)") }
         var out = [Float](repeating: 0, count: n)
         packed.withUnsafeBufferPointer { packed in
             let packed = packed.baseAddress!
             for first in stride(from: 0, to: n, by: lanes) {
                 let count = min(lanes, n - first)
-                for s in 0..<lanes {
-                    let patch = patches[first + (s < count ? s : 0)]
-                    precondition(patch.count == patchBytes, "patch of \(patch.count) bytes, expected \(patchBytes)")
-                    patch.withUnsafeBufferPointer { (staging + s * patchBytes).update(from: $0.baseAddress!, count: patchBytes) }
+                // A short last pass repeats its first patch in the spare lanes.
+                patches[first].withUnsafeBufferPointer { b0 in
+                    patches[first + (count > 1 ? 1 : 0)].withUnsafeBufferPointer { b1 in
+                        patches[first + (count > 2 ? 2 : 0)].withUnsafeBufferPointer { b2 in
+                            patches[first + (count > 3 ? 3 : 0)].withUnsafeBufferPointer { b3 in
+                                writeInput(
+                                    b0.baseAddress!, b1.baseAddress!, b2.baseAddress!, b3.baseAddress!, into: scratch,
+                                    classifier: classifier)
+                            }
+                        }
+                    }
                 }
-                writeInput(staging, patchBytes: patchBytes, into: scratch, classifier: classifier)
                 for c in convs {
                     c.bases.withUnsafeBufferPointer { bases in
                         c.stores.withUnsafeBufferPointer { stores in
