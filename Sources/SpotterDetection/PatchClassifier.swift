@@ -4,12 +4,16 @@ import Foundation
 /// `tools/training/train_patch_cnn.py` (PyTorch) and evaluated here without an ML framework.
 ///
 /// File format: `NAME.json` holds the header — version, input (patch side, centre-crop side, normalisation), the layers
-/// in order (3×3 convolutions with stride, padding and ReLU, then one dense layer) with their shapes and offsets into
-/// the weights, the weights' count and SHA-256 — and `NAME.f32` the weights as little-endian Float32, PyTorch's order
-/// (convolution weights [out][in][ky][kx], dense [out][in]).
+/// in order (3×3 convolutions of any stride and padding, then one or more dense layers, the last with one output; each
+/// with activation `relu` or `none`) with their shapes and offsets into the weights, the weights' count and SHA-256 —
+/// and `NAME.f32` the weights as little-endian Float32, PyTorch's order (convolution weights [out][in][ky][kx], dense
+/// [out][in]).
 ///
-/// Input normalisation (as in training): the 32 × 32 patch scaled to 0…1, minus its mean per channel, divided by its
-/// overall standard deviation (n − 1 denominator, at least 0.02), then the centre 24 × 24.
+/// Input normalisation (as in training): the patch (32 × 32 in rgb-coast-cnn-1) scaled to 0…1, minus its mean per
+/// channel, divided by its overall standard deviation (n − 1 denominator, at least 0.02), then the centre crop (24 × 24).
+///
+/// Two paths with the same results: `logitReference` (one patch, straight from the definitions) and `logits` (batched,
+/// `PatchCNNPlan` and `PatchCNNKernels` below: four patches per SIMD lane, register-blocked, no allocation per patch).
 public final class PatchClassifier: Sendable {
     public let version: String
     public let path: String
