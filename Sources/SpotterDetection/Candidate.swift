@@ -109,7 +109,7 @@ struct CandidateTracker {
         while i < pending.count {
             let blob = pending[i].blob, kind = pending[i].kind, level = pending[i].level
             let ready = decoded >= min(height, blob.maxY + 1 + margin)
-            let leaving = blob.minY - margin < firstRowKept
+            let leaving = max(0, blob.minY - margin) < firstRowKept
             if ready || leaving {
                 if blob.peak >= bar(Self.source(kind, level), kind) {
                     measured += 1

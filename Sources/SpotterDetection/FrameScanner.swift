@@ -134,7 +134,9 @@ public final class FrameScanner {
     }
 
     /// Rows the ring keeps for candidate features on top of what the detectors need.
-    private func featureRows(_ settings: CandidateSettings) -> Int { 2 * settings.ringWidth + Self.tallestMeasured }
+    private func featureRows(_ settings: CandidateSettings) -> Int {
+        2 * settings.ringWidth + Self.tallestMeasured + settings.patchSide
+    }
 
     /// Rows the ring holds after `decoded` rows have been decoded.
     private func available(decoded: Int) -> Range<Int> { max(0, decoded - ring.capacity)..<decoded }
@@ -146,6 +148,9 @@ public final class FrameScanner {
         let (width, height) = Self.scoredSize(info)
         let settings = options.rgbCandidates
         let margin = settings.ringWidth
+        // A candidate is measured once the rows its features and its patch look at are decoded: a patch cut earlier
+        // would repeat its last decoded row over its bottom (and differ from the whole-frame patches it trained on).
+        let ready = settings.patchSide > 0 ? max(margin, settings.patchSide / 2 + 1) : margin
         let featureRows = featureRows(settings)
         tracker.limit = settings.maxPerSource
         let useContrast = options.contrast.enabled
@@ -196,7 +201,7 @@ public final class FrameScanner {
                 // Candidates whose top rows the next band overwrites are measured now.
                 let rows = available(decoded: decoded)
                 tracker.process(
-                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: margin
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: ready
                 ) { make($0, $1, rows) }
                 let got = try ring.fill(from: decoder, startingAt: decoded, count: n)
                 if got == 0 {
@@ -212,7 +217,7 @@ public final class FrameScanner {
             }
             collect()
             let now = available(decoded: decoded)
-            tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: margin) {
+            tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: ready) {
                 make($0, $1, now)
             }
         }
@@ -220,7 +225,7 @@ public final class FrameScanner {
         for i in contrastLabelers.indices { contrastLabelers[i].closeAll() }
         collect()
         let end = available(decoded: info.height)
-        tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: margin) { make($0, $1, end) }
+        tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: ready) { make($0, $1, end) }
         var candidates = tracker.finish()
         if getenv("SPOTTER_DEBUG_TRACKER") != nil { print("tracker: measured \(tracker.measured), dropped \(tracker.dropped), kept \(candidates.count)") }
         let model = rx.finalModel
