@@ -9,8 +9,10 @@ import Foundation
 /// and `NAME.f32` the weights as little-endian Float32, PyTorch's order (convolution weights [out][in][ky][kx], dense
 /// [out][in]).
 ///
-/// Input normalisation (as in training): the patch (32 × 32 in rgb-coast-cnn-1) scaled to 0…1, minus its mean per
-/// channel, divided by its overall standard deviation (n − 1 denominator, at least 0.02), then the centre crop (24 × 24).
+/// Input normalisation (as in training): the patch (e.g. 32 × 32) scaled to 0…1, minus its mean per channel, divided by
+/// its overall standard deviation (n − 1 denominator, at least `std_floor`, 0.02 unless the header says otherwise),
+/// then the centre crop (e.g. 24 × 24). With `views` 2 the network sees three more channels: the whole patch (twice
+/// the crop's side) averaged over 2 × 2 blocks — the candidate's surroundings at half resolution.
 ///
 /// Two paths with the same results: `logitReference` (one patch, straight from the definitions) and `logits` (batched,
 /// `PatchCNNPlan` and `PatchCNNKernels` below: four patches per SIMD lane, register-blocked, no allocation per patch).
@@ -19,6 +21,10 @@ public final class PatchClassifier: Sendable {
     public let path: String
     public let patchSide: Int
     public let cropSide: Int
+    /// 1: the centre crop; 2: also the whole patch at half resolution (patchSide = 2 · cropSide), 3 more channels.
+    public let views: Int
+    /// The least standard deviation the normalisation divides by (units of pixel / 255).
+    public let stdFloor: Double
     /// Multiply-adds per patch.
     public let multiplyAdds: Int
     let layers: [Layer]
@@ -42,6 +48,8 @@ public final class PatchClassifier: Sendable {
             var patch_side: Int
             var crop_side: Int
             var normalisation: String?
+            var std_floor: Double?
+            var views: Int?
         }
         struct LayerEntry: Decodable {
             var type: String
@@ -96,6 +104,11 @@ public final class PatchClassifier: Sendable {
         else {
             throw LoadError(path: path, message: "crop side \(header.input.crop_side) does not centre in patch side \(header.input.patch_side)")
         }
+        let views = header.input.views ?? 1, stdFloor = header.input.std_floor ?? 0.02
+        guard views == 1 || (views == 2 && header.input.patch_side == 2 * header.input.crop_side) else {
+            throw LoadError(path: path, message: "views \(views) with patch side \(header.input.patch_side) and crop side \(header.input.crop_side); 1, or 2 with the patch twice the crop")
+        }
+        guard stdFloor > 0 else { throw LoadError(path: path, message: "std_floor \(stdFloor) must be positive") }
         let weightsPath = (path as NSString).deletingLastPathComponent + "/" + header.weights_file
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: weightsPath)) else {
             throw LoadError(path: weightsPath, message: "cannot read the weights")
@@ -112,7 +125,7 @@ public final class PatchClassifier: Sendable {
         }
         for i in w.indices { w[i] = Float(bitPattern: UInt32(littleEndian: w[i].bitPattern)) }
         var layers: [Layer] = []
-        var side = header.input.crop_side, channels = 3
+        var side = header.input.crop_side, channels = 3 * views
         for (i, l) in header.layers.enumerated() {
             guard l.activation == "relu" || l.activation == "none" else {
                 throw LoadError(path: path, message: "layer \(i): activation \(l.activation); only relu and none are implemented")
@@ -157,10 +170,12 @@ public final class PatchClassifier: Sendable {
         self.path = path
         patchSide = header.input.patch_side
         cropSide = header.input.crop_side
+        self.views = views
+        self.stdFloor = stdFloor
         multiplyAdds = header.multiply_adds
         self.layers = layers
         self.weights = w
-        plan = PatchCNNPlan(layers: layers, weights: w, cropSide: cropSide)
+        plan = PatchCNNPlan(layers: layers, weights: w, cropSide: cropSide, views: views)
     }
 
     /// The per-patch input normalisation: network input = pixel · `scale` − `shift` of the pixel's channel.
@@ -169,18 +184,25 @@ public final class PatchClassifier: Sendable {
         var shift: SIMD3<Float>
     }
 
-    /// The normalised centre crop of a patch, planar [3][crop][crop]: the reference path's input.
+    /// The network input of a patch, planar [3 · views][crop][crop]: the normalised centre crop, then (two views) the
+    /// mean of each 2 × 2 block of the normalised patch. The reference path's input.
     func input(_ patch: [UInt8]) -> [Float] {
         let n = patchSide * patchSide
         precondition(patch.count == 3 * n, "patch of \(patch.count) bytes, expected \(3 * n)")
-        var out = [Float](repeating: 0, count: 3 * cropSide * cropSide)
+        let plane = cropSide * cropSide
+        var out = [Float](repeating: 0, count: 3 * views * plane)
         let o = (patchSide - cropSide) / 2
         patch.withUnsafeBufferPointer { p in
             let norm = normalisation(p.baseAddress!)
+            func v(_ y: Int, _ x: Int, _ c: Int) -> Float { Float(p[3 * (y * patchSide + x) + c]) * norm.scale - norm.shift[c] }
             for c in 0..<3 {
                 for y in 0..<cropSide {
                     for x in 0..<cropSide {
-                        out[(c * cropSide + y) * cropSide + x] = Float(p[3 * ((y + o) * patchSide + x + o) + c]) * norm.scale - norm.shift[c]
+                        out[c * plane + y * cropSide + x] = v(y + o, x + o, c)
+                        if views == 2 {
+                            let sum = v(2 * y, 2 * x, c) + v(2 * y, 2 * x + 1, c) + v(2 * y + 1, 2 * x, c) + v(2 * y + 1, 2 * x + 1, c)
+                            out[(3 + c) * plane + y * cropSide + x] = sum * 0.25
+                        }
                     }
                 }
             }
@@ -189,7 +211,7 @@ public final class PatchClassifier: Sendable {
     }
 
     /// The normalisation of one patch (`patchSide`² RGB pixels at `p`): minus the patch's mean per channel, over the
-    /// patch's overall standard deviation (n − 1, at least 0.02), in units of pixel / 255. Sums are exact integers, so
+    /// patch's overall standard deviation (n − 1, at least `stdFloor`), in units of pixel / 255. Sums are exact integers, so
     /// the statistics match a float64 computation.
     ///
     /// The sums run over 48-byte groups (16 pixels) into 48 lane sums, whose byte k is always channel k mod 3, so the
@@ -230,7 +252,7 @@ public final class PatchClassifier: Sendable {
         }
         let total = Double(r) + Double(g) + Double(b), count = Double(bytes)
         let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
-        let sd = max(variance.squareRoot(), 0.02)
+        let sd = max(variance.squareRoot(), stdFloor)
         let shift = SIMD3(
             Float(Double(r) / Double(n) / 255 / sd), Float(Double(g) / Double(n) / 255 / sd),
             Float(Double(b) / Double(n) / 255 / sd))
@@ -251,7 +273,7 @@ public final class PatchClassifier: Sendable {
     /// Reference: one patch at a time, straight from the definitions of convolution and dense layers.
     public func logitReference(_ patch: [UInt8]) -> Float {
         var x = input(patch)
-        var side = cropSide, channels = 3
+        var side = cropSide, channels = 3 * views
         for l in layers {
             if l.isConv {
                 var y = [Float](repeating: 0, count: l.outChannels * l.outSide * l.outSide)
@@ -339,7 +361,7 @@ struct PatchCNNPlan: Sendable {
     /// Where the logits of a pass end up.
     var logit = 0
 
-    init(layers: [PatchClassifier.Layer], weights w: [Float], cropSide: Int) {
+    init(layers: [PatchClassifier.Layer], weights w: [Float], cropSide: Int, views: Int) {
         var offset = 0
         func buffer(_ count: Int) -> Int {
             defer { offset += count }
@@ -348,7 +370,7 @@ struct PatchCNNPlan: Sendable {
         let firstConv = layers.first?.isConv == true ? layers[0] : nil
         inputBorder = firstConv?.padding ?? 0
         inputSide = cropSide + 2 * inputBorder
-        input = buffer(3 * inputSide * inputSide)
+        input = buffer(3 * views * inputSide * inputSide)
         var current = input, currentSide = inputSide
         for (i, l) in layers.enumerated() {
             if l.isConv {
@@ -426,6 +448,19 @@ struct PatchCNNPlan: Sendable {
                 for x in 0..<crop {
                     let i = src &+ 3 &* x
                     dst[x] = Vector(Float(p0[i]), Float(p1[i]), Float(p2[i]), Float(p3[i])) * scale - shift
+                }
+            }
+            guard classifier.views == 2 else { continue }
+            // The surroundings: each 2x2 block of the normalised patch, averaged (the reference's order of sums).
+            let half = plane + 3 * inputSide * inputSide
+            for y in 0..<crop {
+                let dst = half + y &* inputSide
+                for x in 0..<crop {
+                    let i = 3 &* (2 &* y &* patchSide &+ 2 &* x) &+ c, j = i &+ 3 &* patchSide
+                    @inline(__always) func at(_ k: Int) -> Vector {
+                        Vector(Float(p0[k]), Float(p1[k]), Float(p2[k]), Float(p3[k])) * scale - shift
+                    }
+                    dst[x] = (at(i) + at(i &+ 3) + at(j) + at(j &+ 3)) * 0.25
                 }
             }
         }

@@ -40,7 +40,7 @@ enum ModelLibrary {
     /// Loads the profiles (and their re-rankers unless `rerank` is false) into `options`. Returns notes for stderr;
     /// throws when a file exists but is broken (a broken model must not be silently replaced by defaults).
     static func configure(
-        _ options: inout ScanOptions, models explicit: String?, rerank: Bool, patchCNN: Bool = false
+        _ options: inout ScanOptions, models explicit: String?, rerank: Bool, patchCNN: Bool? = nil
     ) throws -> [String] {
         guard let root = locate(explicit) else {
             return ["no Models/ folder found (set --models or SPOTTER_MODELS): built-in defaults, no re-ranker"]
@@ -63,7 +63,7 @@ enum ModelLibrary {
                 try model.check(features: family == .thermal ? ThermalFeatures.names : ColourFeatures.names)
                 if family == .thermal { options.thermalCandidates.reranker = model } else { options.rgbCandidates.reranker = model }
             }
-            if let relative = profile.patchClassifier, patchCNN || profile.parameters["patch_classifier.enabled"] == 1 {
+            if let relative = profile.patchClassifier, patchCNN ?? (profile.parameters["patch_classifier.enabled"] == 1) {
                 let cnn = try PatchClassifier(path: root + "/" + relative) { data in
                     SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
                 }

@@ -217,7 +217,7 @@ extension ScanArguments {
     var storeProfile: String {
         var key = profile.rawValue
         if scale != 1 { key += " scale=\(scale)" }
-        if noRerank { key += " no-rerank" } else if patchCnn { key += " patch-cnn" }
+        if noRerank { key += " no-rerank" } else if let patchCnn { key += patchCnn ? " patch-cnn" : " no-patch-cnn" }
         return key
     }
 }

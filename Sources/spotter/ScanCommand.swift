@@ -31,8 +31,8 @@ struct ScanArguments: ParsableArguments {
     @Flag(help: "Rank candidates by their detector's own strength instead of the learned re-ranker.")
     var noRerank = false
 
-    @Flag(help: "Also score RGB candidates with the profile's patch CNN (experimental: see the README; off unless the profile enables it).")
-    var patchCnn = false
+    @Flag(inversion: .prefixedNo, help: "Score RGB candidates with the profile's patch CNN besides the re-ranker, or not (default: as the profile says; rgb-coast enables it).")
+    var patchCnn: Bool? = nil
 
     func validate() throws {
         guard [1, 2, 4, 8].contains(scale) else { throw ValidationError("--scale must be 1, 2, 4 or 8 (got \(scale))") }

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import _SpotterTestSupport
 
 /// `--profile` forces a detector set; a frame it cannot apply to fails with a message that says how to fix it.
 @Suite(.needsDatasets)
@@ -40,7 +42,8 @@ struct ScanProfileTests {
     }
 }
 
-/// `--patch-cnn` adds the RGB profile's patch CNN to the ranking; `--no-rerank` leaves every model out.
+/// `--patch-cnn` adds the RGB profile's patch CNN to the ranking, `--no-patch-cnn` leaves it out whatever the profile
+/// says, and `--no-rerank` leaves every model out.
 @Suite(.needsDatasets)
 struct ScanPatchCNNTests {
     @Test func patchCNNChangesTheRGBScoresAndNoRerankTurnsItOff() throws {
@@ -59,5 +62,19 @@ struct ScanPatchCNNTests {
         #expect(cnn.detections.map(\.score) != trees.detections.map(\.score))
         #expect(try scan(["--no-rerank", "--patch-cnn"]).detections.map(\.score)
             == scan(["--no-rerank"]).detections.map(\.score))
+        #expect(try scan(["--no-patch-cnn"]).detections.map(\.score) == trees.detections.map(\.score))
+
+        // A profile that enables the CNN: it is on by default and --no-patch-cnn turns it off.
+        try TemporaryDirectory.with { dir in
+            let models = dir.path + "/Models"
+            try FileManager.default.copyItem(atPath: SharedDatasets.packageRoot + "/Models", toPath: models)
+            let profile = models + "/profiles/rgb-coast.json"
+            let text = try String(contentsOfFile: profile, encoding: .utf8)
+            let enabled = text.replacingOccurrences(of: "\"patch_classifier.enabled\": 0", with: "\"patch_classifier.enabled\": 1")
+            #expect(enabled != text)
+            try enabled.write(toFile: profile, atomically: true, encoding: .utf8)
+            #expect(try scan(["--models", models]).detections.map(\.score) == cnn.detections.map(\.score))
+            #expect(try scan(["--models", models, "--no-patch-cnn"]).detections.map(\.score) == trees.detections.map(\.score))
+        }
     }
 }

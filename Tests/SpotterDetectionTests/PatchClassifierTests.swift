@@ -111,7 +111,9 @@ import _SpotterTestSupport
     struct Shape: CustomStringConvertible, Sendable {
         var patchSide: Int, cropSide: Int
         var layers: [Layer]
-        var description: String { "patch \(patchSide), crop \(cropSide), \(layers.count) layers" }
+        var views = 1
+        var stdFloor: Double? = nil
+        var description: String { "patch \(patchSide), crop \(cropSide), \(views) views, \(layers.count) layers" }
     }
 
     static let shapes: [Shape] = [
@@ -134,6 +136,11 @@ import _SpotterTestSupport
         ]),
         // No convolution at all.
         Shape(patchSide: 10, cropSide: 8, layers: [.dense(out: 1, relu: false)]),
+        // Two views (the centre crop and the whole patch at half resolution: 6 input channels), another floor.
+        Shape(patchSide: 48, cropSide: 24, layers: [
+            .conv(out: 12, stride: 2, padding: 1, relu: true), .conv(out: 16, stride: 2, padding: 1, relu: true),
+            .conv(out: 24, stride: 2, padding: 1, relu: true), .dense(out: 1, relu: false),
+        ], views: 2, stdFloor: 0.05),
     ]
 
     /// Writes `NAME.json` and `NAME.f32` for `shape` with weights uniform in ±√(6 / fan-in) (He); returns the header's path.
@@ -141,7 +148,7 @@ import _SpotterTestSupport
         var rng = SplitMix64(seed: seed)
         func uniform(_ bound: Double) -> Float { Float((Double(rng.next() >> 11) / Double(1 << 53) * 2 - 1) * bound) }
         var weights: [Float] = [], entries: [[String: Any]] = []
-        var side = shape.cropSide, channels = 3, multiplyAdds = 0
+        var side = shape.cropSide, channels = 3 * shape.views, multiplyAdds = 0
         for layer in shape.layers {
             switch layer {
             case let .conv(out, stride, padding, relu):
@@ -177,7 +184,8 @@ import _SpotterTestSupport
         try dir.write(bytes, to: "synthetic.f32")
         let header: [String: Any] = [
             "format": "spotter-cnn-1", "version": "synthetic", "layers": entries,
-            "input": ["patch_side": shape.patchSide, "crop_side": shape.cropSide, "normalisation": "patch"],
+            "input": ["patch_side": shape.patchSide, "crop_side": shape.cropSide, "normalisation": "patch",
+                      "views": shape.views, "std_floor": shape.stdFloor ?? 0.02] as [String: Any],
             "weights_file": "synthetic.f32", "weights_count": weights.count,
             "weights_sha256": PatchClassifierTests.sha256(Data(bytes)), "multiply_adds": multiplyAdds,
         ]

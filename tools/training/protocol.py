@@ -2,7 +2,7 @@
 data). Mirrors Sources/SpotterEval: a detection finds a person at IoU >= 0.1 or with its centre inside the person's box
 grown by max(8, half its longer side); greedy one-to-one by score; repeat hits and unmatched detections centred in an
 ignore box are not counted; recall at 1/5/10 false alarms per frame and AP (all-point interpolated). Before matching,
-each frame's detections go through the scan's suppression (IoU 0.3) and per-frame cap (100)."""
+each frame's detections go through the scan's suppression (IoU 0.3) and per-frame cap (CAP, 300)."""
 import json
 
 import numpy as np
@@ -24,7 +24,11 @@ def hits(d, p):
     return p[0] - g <= cx <= p[0] + p[2] + g and p[1] - g <= cy <= p[1] + p[3] + g
 
 
-def suppress(boxes, scores, iou_limit=0.3, cap=100):
+CAP = 300  # the RGB profile's detections.max_per_frame
+
+
+def suppress(boxes, scores, iou_limit=0.3, cap=None):
+    cap = CAP if cap is None else cap
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], boxes[i][1], boxes[i][0]))
     kept = []
     for i in order:

@@ -2,18 +2,21 @@
 """Trains the small patch classifier of the RGB profile (PyTorch, CPU) and writes it in Spotter's format.
 
 Training data (training frames only): the candidates of `spotter bench TRAIN --no-rerank --candidates-csv C.csv
---patches P` (32x32 RGB patches around each candidate, in CSV order) and the patches around every labelled person
-(P-persons.u8). Positives: candidates whose box overlaps a person by IoU >= --tight-iou, and the person patches;
-negatives: candidates that hit nobody; looser hits are left out. Validation: a quarter of the training frames, whole
-source videos at a time (never the evaluation half of the split). Deterministic from --seed.
+--patches P --patch-side S` (SxS RGB patches around each candidate, in CSV order, cut exactly as a scan cuts them) and
+the patches around every labelled person (P-persons.u8). Positives: candidates whose box overlaps a person by IoU >=
+--tight-iou, and the person patches; negatives: candidates that hit nobody; looser hits are left out.
 
-    .venv-train/bin/python tools/training/train_patch_cnn.py --candidates /tmp/cnn-train.csv --patches /tmp/cnn-train \
-        --labels ../shared/datasets/tinyperson-coast-valid/labels.json --out Models/patch-cnn/rgb-coast-cnn \
-        --version rgb-coast-cnn-1
+Without --final: grouped cross-validation (--folds groups of whole source videos; never the evaluation half of the
+split), CNN, trees and their sums scored with the evaluation protocol on all and on SAR-like training frames. With
+--final: one model on all training frames, written out. Deterministic from --seed.
+
+    .venv-train/bin/python tools/training/train_patch_cnn.py --candidates /tmp/cnn56.csv --patches /tmp/cnn56 \
+        --patch-side 56 --views 2 --labels ../shared/datasets/tinyperson-coast-valid/labels.json \
+        --out Models/patch-cnn/rgb-coast-cnn --version rgb-coast-cnn-2 --final
 
 Writes OUT.json (header: version, input, layers with shapes and offsets, SHA-256 of the weights, training command and
-figures) and OUT.f32 (little-endian Float32 weights), and OUT-fixture.json (a few patches with PyTorch's outputs, which
-a Swift test compares with its own inference).
+figures) and OUT.f32 (little-endian Float32 weights), and OUT-fixture.json (synthetic patches with PyTorch's outputs,
+which a Swift test compares with its own inference).
 """
 import argparse
 import csv
@@ -30,7 +33,9 @@ import torch.nn.functional as F
 
 from protocol import evaluate_frames, iou
 
-CROP = 24  # network input side, cut from the 32-pixel patches
+CROP = 24  # network input side
+PATCH = 32  # side of the patches in the files (set from --patch-side)
+VIEWS = 1  # 1: the native centre crop; 2: also the 2x2-averaged 48x48 surroundings (6 input channels)
 
 
 def group_of(name):
@@ -38,13 +43,18 @@ def group_of(name):
     return m.group(1) if m else name
 
 
-class PatchNet(nn.Module):
-    """Three strided 3x3 convolutions and one dense layer: about 0.14 M multiply-adds per patch."""
+def need():
+    """Side of the square the network's input is made from (the patch the scanner must cut)."""
+    return CROP * VIEWS if VIEWS == 2 else 32
 
-    def __init__(self, widths=(12, 16, 24)):
+
+class PatchNet(nn.Module):
+    """Three strided 3x3 convolutions and one dense layer."""
+
+    def __init__(self, widths=(12, 16, 24), inputs=3):
         super().__init__()
         a, b, c = widths
-        self.conv1 = nn.Conv2d(3, a, 3, stride=2, padding=1)
+        self.conv1 = nn.Conv2d(inputs, a, 3, stride=2, padding=1)
         self.conv2 = nn.Conv2d(a, b, 3, stride=2, padding=1)
         self.conv3 = nn.Conv2d(b, c, 3, stride=2, padding=1)
         self.fc = nn.Linear(c * 3 * 3, 1)
@@ -54,6 +64,17 @@ class PatchNet(nn.Module):
         x = F.relu(self.conv2(x))
         x = F.relu(self.conv3(x))
         return self.fc(torch.flatten(x, 1)).squeeze(1)
+
+
+def views(batch):
+    """The network input from a need() x need() square: its centre CROP x CROP, and with two views also the whole
+    square averaged over 2x2 blocks (the surroundings at half resolution) as three more channels."""
+    side = batch.shape[-1]
+    o = (side - CROP) // 2
+    centre = batch[:, :, o:o + CROP, o:o + CROP]
+    if VIEWS == 1:
+        return centre
+    return torch.cat([centre, F.avg_pool2d(batch, 2)], dim=1)
 
 
 def augment(batch, generator):
@@ -66,26 +87,27 @@ def augment(batch, generator):
     k = int(torch.randint(0, 4, (1,), generator=generator).item())
     batch = torch.rot90(batch, k, (2, 3))
     scale = 0.9 + 0.2 * torch.rand(1, generator=generator).item()
-    side = int(round(32 * scale))
-    if side != 32:
+    side = int(round(PATCH * scale))
+    if side != PATCH:
         batch = F.interpolate(batch, size=(side, side), mode="bilinear", align_corners=False)
-    limit = side - CROP
+    want = need() if VIEWS == 2 else CROP
+    limit = side - want
     ox = int(torch.randint(max(0, limit // 2 - 3), min(limit, limit // 2 + 3) + 1, (1,), generator=generator).item())
     oy = int(torch.randint(max(0, limit // 2 - 3), min(limit, limit // 2 + 3) + 1, (1,), generator=generator).item())
-    batch = batch[:, :, oy:oy + CROP, ox:ox + CROP]
+    batch = batch[:, :, oy:oy + want, ox:ox + want]
     gain = 0.8 + 0.4 * torch.rand(n, 1, 1, 1, generator=generator)
     shift = 0.2 * (torch.rand(n, 1, 1, 1, generator=generator) - 0.5)
     mean = batch.mean(dim=(1, 2, 3), keepdim=True)
-    return (batch - mean) * gain + mean + shift
+    return views((batch - mean) * gain + mean + shift)
 
 
 def centre(batch):
-    o = (32 - CROP) // 2
-    return batch[:, :, o:o + CROP, o:o + CROP]
+    o = (batch.shape[-1] - need()) // 2
+    return views(batch[:, :, o:o + need(), o:o + need()])
 
 
-def fit(args, X, Y, widths, generator):
-    model = PatchNet(widths)
+def fit(args, X, Y, widths, generator, W=None):
+    model = PatchNet(widths, 3 * VIEWS)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
     steps = args.epochs * ((len(Y) + 255) // 256)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
@@ -96,7 +118,8 @@ def fit(args, X, Y, widths, generator):
         order = torch.randperm(len(Y), generator=generator)
         for i in range(0, len(Y), 256):
             idx = order[i:i + 256]
-            loss = F.binary_cross_entropy_with_logits(model(augment(X[idx], generator)), Y[idx], pos_weight=pos_weight)
+            loss = F.binary_cross_entropy_with_logits(model(augment(X[idx], generator)), Y[idx], pos_weight=pos_weight,
+                                                      weight=None if W is None else W[idx])
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -104,16 +127,21 @@ def fit(args, X, Y, widths, generator):
     return model.eval()
 
 
-def normalise(x, patch_norm, mean=None, std=None):
+STD_FLOOR = 0.02
+
+
+def normalise(x):
+    """Pixel / 255 minus the mean per channel, over the overall standard deviation (n - 1, at least STD_FLOOR), with
+    the statistics taken over the central need() x need() square the scanner cuts."""
     t = torch.from_numpy(x).float().div(255.0).permute(0, 3, 1, 2)
-    if patch_norm:
-        m = t.mean(dim=(2, 3), keepdim=True)
-        s = t.std(dim=(1, 2, 3), keepdim=True).clamp_min(0.02)
-        return (t - m) / s
-    return (t - torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1)) / torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1)
+    o = (t.shape[-1] - need()) // 2
+    core = t[:, :, o:o + need(), o:o + need()]
+    m = core.mean(dim=(2, 3), keepdim=True)
+    s = core.std(dim=(1, 2, 3), keepdim=True).clamp_min(STD_FLOOR)
+    return (t - m) / s
 
 
-def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, use, y, flagged):
+def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, use, y, flagged, weights, person_weights):
     """Every training frame scored by a CNN (and trees) fitted without its source video; pooled metrics."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     feats = np.array([[float(v) for v in r[10:]] for r in rows], dtype=np.float32)
@@ -128,9 +156,10 @@ def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, us
         pva = np.array([group_of(r[0]) in fold for r in person_rows])
         tx = np.concatenate([cand[use & ~va], pers[~pva]])
         ty = np.concatenate([y[use & ~va], np.ones((~pva).sum())])
-        model = fit(args, normalise(tx, True), torch.from_numpy(ty).float(), widths, g)
+        tw = np.concatenate([weights[use & ~va], person_weights[~pva]])
+        model = fit(args, normalise(tx), torch.from_numpy(ty).float(), widths, g, torch.from_numpy(tw).float())
         with torch.no_grad():
-            vx = centre(normalise(cand[va], True))
+            vx = centre(normalise(cand[va]))
             cnn[va] = torch.sigmoid(torch.cat([model(vx[i:i + 2048]) for i in range(0, len(vx), 2048)])).numpy()
         t = HistGradientBoostingClassifier(max_iter=250, max_leaf_nodes=31, learning_rate=0.1, min_samples_leaf=20,
                                            l2_regularization=1.0, early_stopping=False, random_state=args.seed)
@@ -138,6 +167,8 @@ def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, us
         trees[va] = t.predict_proba(feats[va])[:, 1]
         print(f"fold {k + 1}/{args.folds} done ({time.time() - started:.0f} s)", file=sys.stderr)
     logit = lambda p: np.log(np.clip(p, 1e-6, 1 - 1e-6) / (1 - np.clip(p, 1e-6, 1 - 1e-6)))
+    if args.save_oof:
+        np.savez(args.save_oof, cnn=cnn, trees=trees, files=files, boxes=boxes, label=np.array([int(r[9]) for r in rows]))
     report("CNN", files, boxes, cnn, flagged, args.labels)
     report("trees", files, boxes, trees, flagged, args.labels)
     for w in (0.5, 1.0, 2.0):
@@ -158,20 +189,31 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--candidates", required=True)
     ap.add_argument("--patches", required=True, help="prefix given to spotter bench --patches")
+    ap.add_argument("--patch-side", type=int, default=32, help="the --patch-side given to spotter bench")
+    ap.add_argument("--views", type=int, default=1, choices=(1, 2),
+                    help="1: the 24x24 centre crop; 2: also the surrounding 48x48 at half resolution (patch side >= 56)")
     ap.add_argument("--labels", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--version", required=True)
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=4)
     ap.add_argument("--widths", default="12,16,24")
     ap.add_argument("--tight-iou", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=20261129)
-    ap.add_argument("--final", action="store_true", help="train on all training frames (no validation hold-out)")
-    ap.add_argument("--patch-norm", action="store_true", help="normalise each patch by its own mean and spread")
-    ap.add_argument("--folds", type=int, default=0,
-                    help="pooled out-of-fold validation over this many groups of source videos (instead of one hold-out)")
+    ap.add_argument("--std-floor", type=float, default=0.02, help="least spread in per-patch normalisation")
+    ap.add_argument("--sar-weight", type=float, default=1.0, help="loss weight of patches from SAR-like frames")
+    ap.add_argument("--frame-balance", action="store_true",
+                    help="weigh each positive by 1/sqrt(persons in its frame)")
+    ap.add_argument("--save-oof", help="with --folds: save the out-of-fold scores to this .npz")
+    ap.add_argument("--folds", type=int, default=4,
+                    help="grouped cross-validation over this many groups of source videos (without --final)")
+    ap.add_argument("--final", action="store_true", help="train on all training frames and write the model")
     ap.add_argument("--val-meta", default="sar_like_le5_persons",
                     help="also report validation figures on the frames with this meta flag (the SAR case)")
     args = ap.parse_args()
+    global STD_FLOOR, PATCH, VIEWS
+    STD_FLOOR, PATCH, VIEWS = args.std_floor, args.patch_side, args.views
+    if PATCH < need() + (8 if VIEWS == 2 else 0):
+        sys.exit(f"--patch-side {PATCH} leaves no room for shifts around the {need()}-pixel input square")
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     torch.set_num_threads(2)
@@ -181,10 +223,10 @@ def main():
     people = {i["file"]: i["persons"] for i in images}
     flagged = {i["file"] for i in images if i.get("meta", {}).get(args.val_meta)}
     rows = list(csv.reader(open(args.candidates)))[1:]
-    cand = np.fromfile(args.patches + "-candidates.u8", dtype=np.uint8).reshape(-1, 32, 32, 3)
+    cand = np.fromfile(args.patches + "-candidates.u8", dtype=np.uint8).reshape(-1, PATCH, PATCH, 3)
     assert len(cand) == len(rows), (len(cand), len(rows))
     person_rows = list(csv.reader(open(args.patches + "-persons.csv")))[1:]
-    pers = np.fromfile(args.patches + "-persons.u8", dtype=np.uint8).reshape(-1, 32, 32, 3)
+    pers = np.fromfile(args.patches + "-persons.u8", dtype=np.uint8).reshape(-1, PATCH, PATCH, 3)
     assert len(pers) == len(person_rows)
     files = np.array([r[0] for r in rows])
     boxes = np.array([[float(r[4]), float(r[5]), float(r[6]), float(r[7])] for r in rows])
@@ -194,89 +236,40 @@ def main():
     use = (label == 0) | tight
     y = np.where(tight, 1.0, 0.0)
 
+    # Sample weights: --sar-weight for every patch of a SAR-like frame; --frame-balance divides each positive by the
+    # square root of its frame's person count (a crowd of 500 weighs like ~22 lone swimmers, not 500).
+    count = {f: max(1, len(p)) for f, p in people.items()}
+    def weight_of(f, positive):
+        w = args.sar_weight if f in flagged else 1.0
+        if positive and args.frame_balance:
+            w /= count[f] ** 0.5
+        return w
+    weights = np.array([weight_of(f, t) for f, t in zip(files, tight)], dtype=np.float32)
+    person_weights = np.array([weight_of(r[0], True) for r in person_rows], dtype=np.float32)
+    if args.frame_balance:
+        # Keep the positives' total weight where it was, so pos_weight still means what it did.
+        pos = np.concatenate([weights[tight], person_weights])
+        scale = len(pos) / pos.sum()
+        weights = np.where(tight, weights * scale, weights).astype(np.float32)
+        person_weights = (person_weights * scale).astype(np.float32)
+
     groups = sorted({group_of(f) for f in files})
     rng.shuffle(groups)
-    if args.folds > 1:
-        cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, use, y, flagged)
-        return
-    val_groups = set() if args.final else set(groups[: max(1, len(groups) // 4)])
-    is_val = np.array([group_of(f) in val_groups for f in files])
-    person_val = np.array([group_of(r[0]) in val_groups for r in person_rows])
-
-    train_x = np.concatenate([cand[use & ~is_val], pers[~person_val]])
-    train_y = np.concatenate([y[use & ~is_val], np.ones((~person_val).sum())])
-    mean = train_x.reshape(-1, 3).mean(axis=0) / 255.0
-    std = train_x.reshape(-1, 3).std(axis=0) / 255.0
-
-    def tensor(x):
-        t = torch.from_numpy(x).float().div(255.0).permute(0, 3, 1, 2)
-        if args.patch_norm:
-            # Each patch relative to its own surroundings: minus its mean colour, over its overall spread.
-            m = t.mean(dim=(2, 3), keepdim=True)
-            s = t.std(dim=(1, 2, 3), keepdim=True).clamp_min(0.02)
-            return (t - m) / s
-        return (t - torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1)) / torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1)
-
-    # Trees on the same frames, for a fair comparison on the validation frames.
-    tree_scores = None
-    if val_groups:
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        feats = np.array([[float(v) for v in r[10:]] for r in rows], dtype=np.float32)
-        tr = use & ~is_val
-        trees = HistGradientBoostingClassifier(max_iter=250, max_leaf_nodes=31, learning_rate=0.1, min_samples_leaf=20,
-                                               l2_regularization=1.0, early_stopping=False, random_state=args.seed)
-        trees.fit(feats[tr], y[tr])
-        tree_scores = trees.predict_proba(feats[is_val])[:, 1]
-        report("trees alone", files[is_val], boxes[is_val], tree_scores, flagged, args.labels)
-
-    X = tensor(train_x)
-    Y = torch.from_numpy(train_y).float()
-    positives = float(Y.sum())
-    print(f"training on {len(Y)} patches ({int(positives)} positive), validating on {len(val_groups)} source groups",
-          file=sys.stderr)
-    widths = tuple(int(w) for w in args.widths.split(","))
-    model = PatchNet(widths)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    steps = args.epochs * ((len(Y) + 255) // 256)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
-    pos_weight = torch.tensor(((len(Y) - positives) / positives) ** 0.5)
-    g = torch.Generator().manual_seed(args.seed)
-    started = time.time()
-    for epoch in range(args.epochs):
-        model.train()
-        order = torch.randperm(len(Y), generator=g)
-        total = 0.0
-        for i in range(0, len(Y), 256):
-            idx = order[i:i + 256]
-            xb = augment(X[idx], g)
-            loss = F.binary_cross_entropy_with_logits(model(xb), Y[idx], pos_weight=pos_weight)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += loss.item() * len(idx)
-        msg = f"epoch {epoch + 1}: loss {total / len(Y):.4f}"
-        if val_groups:
-            model.eval()
-            with torch.no_grad():
-                vx = centre(tensor(cand[is_val]))
-                scores = torch.sigmoid(torch.cat([model(vx[i:i + 2048]) for i in range(0, len(vx), 2048)])).numpy()
-            print(msg, file=sys.stderr)
-            msg = ""
-            report("  CNN", files[is_val], boxes[is_val], scores, flagged, args.labels)
-            if tree_scores is not None:
-                logit = lambda p: np.log(np.clip(p, 1e-6, 1 - 1e-6) / (1 - np.clip(p, 1e-6, 1 - 1e-6)))
-                report("  CNN + trees", files[is_val], boxes[is_val], 1 / (1 + np.exp(-(logit(scores) + logit(tree_scores)))),
-                       flagged, args.labels)
-        if msg:
-            print(msg, file=sys.stderr)
-    seconds = time.time() - started
     if not args.final:
-        print(f"trained in {seconds:.0f} s (validation run; use --final for the model to commit)", file=sys.stderr)
+        cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, use, y, flagged, weights, person_weights)
         return
+
+    train_x = np.concatenate([cand[use], pers])
+    train_y = np.concatenate([y[use], np.ones(len(pers))])
+    train_w = np.concatenate([weights[use], person_weights])
+    widths = tuple(int(w) for w in args.widths.split(","))
+    print(f"training on {len(train_y)} patches ({int(train_y.sum())} positive)", file=sys.stderr)
+    started = time.time()
+    g = torch.Generator().manual_seed(args.seed)
+    model = fit(args, normalise(train_x), torch.from_numpy(train_y).float(), widths, g, torch.from_numpy(train_w).float())
+    seconds = time.time() - started
 
     # Export: layers in order, weights as little-endian Float32 in one file.
-    model.eval()
     blobs, layers, offset = [], [], 0
     def put(t):
         nonlocal offset
@@ -296,42 +289,55 @@ def main():
     layers.append({"type": "dense", "name": "fc", "in_features": model.fc.in_features, "out_features": 1,
                    "activation": "none", "weight_offset": put(model.fc.weight), "weight_shape": list(model.fc.weight.shape),
                    "bias_offset": put(model.fc.bias)})
-    weights = np.concatenate(blobs).astype("<f4").tobytes()
+    weights_bytes = np.concatenate(blobs).astype("<f4").tobytes()
     with open(args.out + ".f32", "wb") as f:
-        f.write(weights)
+        f.write(weights_bytes)
     macs = sum(l["out_side"] ** 2 * l["out_channels"] * l["in_channels"] * 9 for l in layers if l["type"] == "conv2d")
     macs += model.fc.in_features
     header = {
         "format": "spotter-cnn-1",
         "version": args.version,
         "profile": "rgb",
-        "input": {"patch_side": 32, "crop_side": CROP, "channels": "RGB",
-                  "normalisation": "patch" if args.patch_norm else "dataset",
-                  "mean": [float(v) for v in mean], "std": [float(v) for v in std],
-                  "layout": ("pixel / 255 over the 32x32 patch, minus the patch's mean per channel, divided by the "
-                             "patch's overall standard deviation (n - 1, at least 0.02); then the centre crop, "
-                             "channels first") if args.patch_norm else
-                            "centre crop of the 32x32 patch, (pixel / 255 - mean) / std per channel, channels first"},
+        "input": {"patch_side": need(), "crop_side": CROP, "channels": "RGB", "normalisation": "patch",
+                  "std_floor": STD_FLOOR, "views": VIEWS,
+                  "layout": (f"pixel / 255 over the {need()}x{need()} patch, minus the patch's mean per channel, divided "
+                             f"by the patch's overall standard deviation (n - 1, at least {STD_FLOOR}); channels first: "
+                             f"the centre {CROP}x{CROP} crop" +
+                             (f", then the whole patch averaged over 2x2 blocks ({CROP}x{CROP})" if VIEWS == 2 else ""))},
         "output": "logit of 'a person' (sigmoid gives the probability)",
         "layers": layers,
         "weights_file": args.out.split("/")[-1] + ".f32",
-        "weights_count": int(len(weights) // 4),
-        "weights_sha256": hashlib.sha256(weights).hexdigest(),
+        "weights_count": int(len(weights_bytes) // 4),
+        "weights_sha256": hashlib.sha256(weights_bytes).hexdigest(),
         "multiply_adds": int(macs),
         "training": {"command": "python3 " + " ".join(sys.argv), "epochs": args.epochs, "widths": list(widths),
-                     "tight_iou": args.tight_iou, "seed": args.seed, "patches": int(len(Y)),
-                     "positives": int(positives), "seconds": round(seconds, 1), "torch": torch.__version__},
+                     "tight_iou": args.tight_iou, "seed": args.seed, "patches": int(len(train_y)),
+                     "positives": int(train_y.sum()), "seconds": round(seconds, 1), "torch": torch.__version__},
     }
     with open(args.out + ".json", "w") as f:
         json.dump(header, f, indent=1)
         f.write("\n")
-    # Fixture: a few centre-cropped, normalised patches with PyTorch's logits.
-    pick = rng.choice(len(cand), size=16, replace=False)
-    xs = centre(tensor(cand[pick]))
+    # Fixture: synthetic patches (the need() x need() square the scanner cuts; never pixels of the dataset, whose
+    # images may not be committed) with PyTorch's logits: sea-like gradients with noise and a small coloured blob,
+    # a flat patch (the spread floor) and one of extremes.
+    side = need()
+    yy, xx = np.mgrid[0:side, 0:side]
+    square = []
+    for k in range(16):
+        base = rng.uniform(30, 200, size=3)
+        tilt = rng.uniform(-1.5, 1.5, size=(2, 3))
+        img = base + yy[..., None] * tilt[0] + xx[..., None] * tilt[1] + rng.normal(0, rng.uniform(1, 12), (side, side, 3))
+        h, w = int(rng.integers(3, 16)), int(rng.integers(1, 6))
+        cy, cx = side // 2 + int(rng.integers(-3, 4)), side // 2 + int(rng.integers(-3, 4))
+        img[cy - h // 2:cy - h // 2 + h, cx - w // 2:cx - w // 2 + w] = rng.uniform(0, 255, size=3)
+        square.append(np.clip(np.rint(img), 0, 255).astype(np.uint8))
+    square[1] = np.full((side, side, 3), 117, np.uint8)
+    square[2] = ((np.arange(side * side * 3) % 7 == 0) * 255).astype(np.uint8).reshape(side, side, 3)
+    square = np.stack(square)
     with torch.no_grad():
-        logits = model(xs).numpy()
+        logits = model(centre(normalise(np.ascontiguousarray(square)))).numpy()
     with open(args.out + "-fixture.json", "w") as f:
-        json.dump({"patches_u8": [cand[i].ravel().tolist() for i in pick], "logits": [float(v) for v in logits]}, f)
+        json.dump({"patches_u8": [p.ravel().tolist() for p in square], "logits": [float(v) for v in logits]}, f)
         f.write("\n")
     print(f"wrote {args.out}.json/.f32: {header['weights_count']} weights, {macs} multiply-adds per patch, "
           f"{seconds:.0f} s", file=sys.stderr)
