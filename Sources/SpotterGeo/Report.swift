@@ -4,6 +4,9 @@ import Foundation
 /// errors, a plot of frame footprints and detections, sortable by score or time; no external URL, readable on a
 /// phone.
 public enum Report {
+    /// Detections a report shows unless told otherwise: a crop each; a crowded beach can give a scan hundreds per frame.
+    public static let defaultTop = 500
+
     /// The page for `batch`, with crops (JPEG bytes) keyed by detection index.
     public static func html(
         _ batch: GeoBatch, crops: [Int: [UInt8]], title: String = "Spotter report", generated: Date = Date(), notes: [String] = []

@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The HTML file to write.")
     var output: String
 
-    @Option(help: "Keep the K best detections (default: all).")
+    @Option(help: "Keep the K best detections (default: \(Report.defaultTop); the page holds a crop of each).")
     var top: Int?
 
     @Option(help: "Title of the page.")
@@ -36,7 +36,12 @@ struct ReportCommand: ParsableCommand {
         let console = Console(quiet: quiet)
         let database = try geo.database(notes: { console.note($0) })
         let (records, base) = try source.load()
-        let batch = locatedBatch(records, options: geo.options, database: database, base: base, top: top)
+        let total = records.reduce(0) { $0 + $1.detections.count }
+        let limit = top ?? Report.defaultTop
+        if top == nil && total > limit {
+            console.note("the report shows the \(limit) best of \(total) detections (--top K for more)")
+        }
+        let batch = locatedBatch(records, options: geo.options, database: database, base: base, top: limit)
         reportProblems(batch, console: console)
         let crops = CropSet.jpegs(for: batch, indices: Array(batch.detections.indices), threads: defaultThreads())
         for e in crops.errors { console.error(e) }

@@ -108,6 +108,30 @@ struct GeoCommandTests {
         }
     }
 
+    /// A report shows the best 500 detections unless `--top` says otherwise, and says so when it leaves some out.
+    @Test func reportKeepsTheBest500ByDefault() throws {
+        try TemporaryDirectory.with { dir in
+            let frame = CLIInputs.rgb()
+            let boxes = (0..<520).map { i in
+                "{\"box\": [\((i * 7) % 600), \((i * 13) % 600), 6, 9], \"score\": \(Double(1000 - i) / 1000), \"detector\": \"contrast\"}"
+            }
+            let line = "{\"file\": \"\(frame)\", \"width\": 640, \"height\": 640, \"detections\": [\(boxes.joined(separator: ", "))]}\n"
+            let scan = try dir.write(Array(line.utf8), to: "many.jsonl")
+            func cards(_ extra: [String]) throws -> (Int, String) {
+                let out = dir.url("r.html")
+                let run = try SpotterProcess.run(["report", "--from", scan, "-o", out] + extra)
+                #expect(run.exitCode == 0, "\(run)")
+                let page = try String(contentsOfFile: out, encoding: .utf8)
+                return (page.components(separatedBy: "<article class=\"card\"").count - 1, run.stderr)
+            }
+            let (shown, note) = try cards([])
+            #expect(shown == 500)
+            #expect(note.contains("the report shows the 500 best of 520 detections"), "\(note)")
+            let (all, quiet) = try cards(["--top", "520"])
+            #expect(all == 520 && !quiet.contains("best of"))
+        }
+    }
+
     @Test func exportUsageErrors() throws {
         try TemporaryDirectory.with { dir in
             let noStore = try SpotterProcess.run(["export", "geojson", "--db", dir.url("none.db")])
