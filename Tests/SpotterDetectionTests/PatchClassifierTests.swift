@@ -223,6 +223,26 @@ import _SpotterTestSupport
         }
     }
 
+    /// Two views need a patch twice the crop's side (the half-resolution view must cover the crop's side exactly), and
+    /// the spread floor must be positive: a header that says otherwise is refused, naming the file and the cause.
+    @Test func inconsistentInputsAreRefused() throws {
+        try TemporaryDirectory.with { dir in
+            var wrongSide = Self.shapes[4]
+            wrongSide.patchSide = 40
+            var zeroFloor = Self.shapes[4]
+            zeroFloor.stdFloor = 0
+            for (shape, cause) in [(wrongSide, "views 2 with patch side 40 and crop side 24"), (zeroFloor, "std_floor 0.0 must be positive")] {
+                let path = try Self.write(shape, in: dir, seed: 3)
+                do {
+                    _ = try PatchClassifier(path: path, sha256: PatchClassifierTests.sha256)
+                    Issue.record("\(shape) was accepted")
+                } catch {
+                    #expect(String(describing: error).hasPrefix(path + ": ") && String(describing: error).contains(cause), "\(error)")
+                }
+            }
+        }
+    }
+
     @Test func unknownActivationsAreRefused() throws {
         try TemporaryDirectory.with { dir in
             let path = try Self.write(Self.shapes[1], in: dir, seed: 9, activation: "sigmoid")
