@@ -27,7 +27,12 @@ let package = Package(
         // Pixel buffers, decoders (full, scaled, bands, crops), encoders, header checks.
         .target(name: "SpotterImaging", dependencies: ["CCodecs"]),
         // Kernels, detectors, blobs, ranking, the per-frame scanner and the batch driver.
-        .target(name: "SpotterDetection", dependencies: ["SpotterImaging"]),
+        .target(name: "SpotterDetection", dependencies: ["SpotterImaging", "CCodecs", "SpotterKernelsAVX2"]),
+        // The patch CNN's kernels for x86-64-v3 (haswell: AVX2 + FMA), called only after a run-time CPU check. No
+        // cross-module optimisation, so none of this code is inlined into or shared with the baseline modules.
+        .target(
+            name: "SpotterKernelsAVX2",
+            swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-Xfrontend", "-disable-cmo"])]),
         // Labelled datasets (labels.json) and the evaluation protocol: matching, recall at FPPI, AP, F1, frame AP.
         .target(name: "SpotterEval"),
         // Camera model and database, pixel → ground on the sea-surface plane, exports (GeoJSON, KML, CoT, CSV), report.

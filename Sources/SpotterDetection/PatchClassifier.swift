@@ -1,4 +1,6 @@
+import CCodecs
 import Foundation
+import SpotterKernelsAVX2
 
 /// The small convolutional network that scores RGB candidates from their patch (`spotter-cnn-1`), trained in
 /// `tools/training/train_patch_cnn.py` (PyTorch) and evaluated here without an ML framework.
@@ -14,8 +16,10 @@ import Foundation
 /// then the centre crop (e.g. 24 × 24). With `views` 2 the network sees three more channels: the whole patch (twice
 /// the crop's side) averaged over 2 × 2 blocks — the candidate's surroundings at half resolution.
 ///
-/// Two paths with the same results: `logitReference` (one patch, straight from the definitions) and `logits` (batched,
-/// `PatchCNNPlan` and `PatchCNNKernels` below: four patches per SIMD lane, register-blocked, no allocation per patch).
+/// Paths with the same results: `logitReference` (one patch, straight from the definitions) and `logits` (batched,
+/// `PatchCNNPlan` and `PatchCNNKernels` below: four patches per SIMD lane, register-blocked, no allocation per patch;
+/// on a CPU with AVX2 and FMA, `PatchCNNKernelsAVX2`: eight patches per lane, fused multiply-adds;
+/// `SPOTTER_NO_AVX2=1` forces the four-lane path, `SPOTTER_REFERENCE_KERNELS=1` the reference).
 public final class PatchClassifier: Sendable {
     public let version: String
     public let path: String
@@ -250,6 +254,12 @@ public final class PatchClassifier: Sendable {
                 i &+= 3
             }
         }
+        return normalisation(r: r, g: g, b: b, squares: squares)
+    }
+
+    /// The normalisation from a patch's exact sums per channel and of squares (`normalisation(_:)`).
+    func normalisation(r: UInt64, g: UInt64, b: UInt64, squares: UInt64) -> Normalisation {
+        let n = patchSide * patchSide, bytes = 3 * n
         let total = Double(r) + Double(g) + Double(b), count = Double(bytes)
         let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
         let sd = max(variance.squareRoot(), stdFloor)
@@ -266,8 +276,18 @@ public final class PatchClassifier: Sendable {
     ///
     /// - Complexity: O(patches × multiplyAdds); allocates its scratch (a few hundred kB) once per call.
     public func logits(_ patches: [[UInt8]], reference: Bool = KernelMode.referenceFromEnvironment) -> [Float] {
-        if reference { return patches.map(logitReference) }
-        return plan.logits(patches, classifier: self)
+        logits(patches, path: reference ? .reference : PatchCNNPlan.fastestPath)
+    }
+
+    /// Logits of many patches by the given path (tests compare them; `logits(_:reference:)` picks the fastest).
+    func logits(_ patches: [[UInt8]], path: PatchCNNPlan.Path) -> [Float] {
+        switch path {
+        case .reference: return patches.map(logitReference)
+        case .sse2: return plan.logits(patches, classifier: self)
+        case .avx2:
+            precondition(PatchCNNPlan.cpuHasAVX2, "the AVX2 path on a CPU without AVX2 and FMA")
+            return plan.logitsAVX2(patches, classifier: self)
+        }
     }
 
     /// Reference: one patch at a time, straight from the definitions of convolution and dense layers.
@@ -354,6 +374,8 @@ struct PatchCNNPlan: Sendable {
     var convs: [Conv] = []
     var denses: [Dense] = []
     var packed: [Vector] = []
+    /// `packed` with one float per vector (lane 0), for the AVX2 kernels, which broadcast.
+    var scalars: [Float] = []
     /// Vectors of scratch a pass needs.
     var scratchCount = 0
     /// The network input's buffer: offset, side with its zero border, and the border's width.
@@ -426,6 +448,88 @@ struct PatchCNNPlan: Sendable {
         }
         logit = current
         scratchCount = offset
+        scalars = packed.map { $0[0] }
+    }
+
+    /// The batched paths: `reference` (`logitReference` per patch), `sse2` (baseline x86-64, 4 patches per
+    /// `SIMD4<Float>`, this type's kernels), `avx2` (x86-64-v3, 8 patches per `SIMD8<Float>`, `PatchCNNKernelsAVX2`).
+    enum Path: Sendable, CaseIterable {
+        case reference, sse2, avx2
+    }
+
+    /// Whether this CPU (and OS) runs x86-64-v3 code (AVX2, FMA, …; `spc_cpu_has_avx2_fma`, CPUID and XCR0): the guard
+    /// of every call into `SpotterKernelsAVX2`.
+    static let cpuHasAVX2: Bool = spc_cpu_has_avx2_fma() != 0
+
+    /// The path `logits(_:reference: false)` takes: AVX2 when the CPU has it, unless `SPOTTER_NO_AVX2=1` (non-empty,
+    /// not "0") forces the SSE2 path.
+    static let fastestPath: Path = {
+        if let v = getenv("SPOTTER_NO_AVX2"), !(v.pointee == 0 || String(cString: v) == "0") { return .sse2 }
+        return cpuHasAVX2 ? .avx2 : .sse2
+    }()
+
+    /// Logits of `patches`, 8 at a time, by the AVX2 kernels. Call only when `cpuHasAVX2`.
+    ///
+    /// - Complexity: O(patches × multiplyAdds); allocates its scratch once per call.
+    func logitsAVX2(_ patches: [[UInt8]], classifier: PatchClassifier) -> [Float] {
+        typealias Vector8 = SIMD8<Float>
+        let n = patches.count
+        guard n > 0 else { return [] }
+        let scratch = UnsafeMutablePointer<Vector8>.allocate(capacity: scratchCount)
+        scratch.initialize(repeating: .zero, count: scratchCount)
+        defer { scratch.deallocate() }
+        let patchSide = classifier.patchSide, cropSide = classifier.cropSide
+        let temp = UnsafeMutablePointer<Float>.allocate(capacity: 8 * (3 * patchSide + 3 * cropSide + 3 * patchSide))
+        defer { temp.deallocate() }
+        let patchBytes = 3 * patchSide * patchSide
+        for p in patches { precondition(p.count == patchBytes, "patch of \(p.count) bytes, expected \(patchBytes)") }
+        var out = [Float](repeating: 0, count: n)
+        // The pass's 8 patches, copied side by side (55 kB for 48-px patches).
+        let staging = UnsafeMutablePointer<UInt8>.allocate(capacity: 8 * patchBytes)
+        defer { staging.deallocate() }
+        let pointers = (0..<8).map { UnsafePointer(staging + $0 * patchBytes) }
+        var scales = [Float](repeating: 0, count: 8), shifts = [Float](repeating: 0, count: 24)
+        scalars.withUnsafeBufferPointer { w in
+            let w = w.baseAddress!
+            for first in stride(from: 0, to: n, by: 8) {
+                let count = min(8, n - first)
+                for lane in 0..<8 {
+                    // A short last pass repeats its first patch in the spare lanes.
+                    patches[first + (lane < count ? lane : 0)].withUnsafeBufferPointer {
+                        (staging + lane * patchBytes).update(from: $0.baseAddress!, count: patchBytes)
+                    }
+                    let s = PatchCNNKernelsAVX2.patchSums(pointers[lane], bytes: patchBytes)
+                    let norm = classifier.normalisation(r: s.r, g: s.g, b: s.b, squares: s.squares)
+                    scales[lane] = norm.scale
+                    for c in 0..<3 { shifts[3 * lane + c] = norm.shift[c] }
+                }
+                pointers.withUnsafeBufferPointer { ps in
+                    PatchCNNKernelsAVX2.writeInput(
+                        patches: ps.baseAddress!, scales: scales, shifts: shifts, patchSide: patchSide,
+                        cropSide: cropSide, views: classifier.views, input: scratch + input, inputSide: inputSide,
+                        border: inputBorder, temp: temp)
+                }
+                for c in convs {
+                    c.bases.withUnsafeBufferPointer { bases in
+                        c.stores.withUnsafeBufferPointer { stores in
+                            PatchCNNKernelsAVX2.convolve(
+                                input: scratch + c.input, inPlane: c.inPlane, inSide: c.inSide,
+                                inChannels: c.inChannels, weights: w + c.weights, bias: w + c.bias,
+                                outChannels: c.outChannels, bases: bases.baseAddress!, stores: stores.baseAddress!,
+                                positions: c.positions, output: scratch + c.output, outPlane: c.outPlane, relu: c.relu)
+                        }
+                    }
+                }
+                for d in denses {
+                    PatchCNNKernelsAVX2.dense(
+                        input: scratch + d.input, inFeatures: d.inFeatures, weights: w + d.weights,
+                        bias: w + d.bias, outFeatures: d.outFeatures, output: scratch + d.output, relu: d.relu)
+                }
+                let result = scratch[logit]
+                for s in 0..<count { out[first + s] = result[s] }
+            }
+        }
+        return out
     }
 
     /// Writes the normalised centre crops of four patches into the input buffer's inside, one patch per lane; the same arithmetic as the reference's `input`, lane by lane.
