@@ -532,7 +532,9 @@ struct PatchCNNPlan: Sendable {
         return out
     }
 
-    /// Writes the normalised centre crops of four patches into the input buffer's inside, one patch per lane; the same arithmetic as the reference's `input`, lane by lane.
+    /// Writes the network input of four patches into the input buffer's inside, one patch per lane: the normalised
+    /// centre crops and, with two views, the 2 × 2 means of the normalised patches; the same arithmetic as the
+    /// reference's `input`, lane by lane.
     ///
     /// - Complexity: O(lanes × patchSide²); no allocation.
     func writeInput(
