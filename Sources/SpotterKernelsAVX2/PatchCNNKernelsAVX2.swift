@@ -117,6 +117,8 @@ public enum PatchCNNKernelsAVX2 {
 
     /// The exact integer sums of one patch's `bytes` RGB bytes at `p`: per channel, and of all squares (the same
     /// grouping as `PatchClassifier.normalisation`: 48-byte groups into 48 lane sums, squares flushed every 1,024).
+    /// A copy of that loop on purpose: compiled here for AVX2 it is what makes the sums cheap (calling the baseline
+    /// one from the AVX2 path measured 5.2 instead of 4.7 µs per patch on the Brighton bench).
     ///
     /// - Complexity: O(bytes); no allocation beyond 384 bytes on the stack.
     @inline(never)
