@@ -1,6 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// SpotterKernelsAVX2 is built for x86-64-v3 (haswell: AVX2 + FMA). `-target-cpu haswell` names an x86 CPU and breaks
+// the build on arm64 (Linux or macOS), so elsewhere the module is built without these flags: its code is generic SIMD
+// Swift, and the run-time check (spc_cpu_has_avx2_fma) returns 0 off x86-64, so it is never called there. The
+// manifest is compiled for the host, so this follows the host's architecture, not a cross-compilation target's.
+#if arch(x86_64)
+let avx2Flags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-Xfrontend", "-disable-cmo"])]
+#else
+let avx2Flags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Spotter",
     platforms: [.macOS(.v15)],
@@ -30,9 +40,7 @@ let package = Package(
         .target(name: "SpotterDetection", dependencies: ["SpotterImaging", "CCodecs", "SpotterKernelsAVX2"]),
         // The patch CNN's kernels for x86-64-v3 (haswell: AVX2 + FMA), called only after a run-time CPU check. No
         // cross-module optimisation, so none of this code is inlined into or shared with the baseline modules.
-        .target(
-            name: "SpotterKernelsAVX2",
-            swiftSettings: [.unsafeFlags(["-target-cpu", "haswell", "-Xfrontend", "-disable-cmo"])]),
+        .target(name: "SpotterKernelsAVX2", swiftSettings: avx2Flags),
         // Labelled datasets (labels.json) and the evaluation protocol: matching, recall at FPPI, AP, F1, frame AP.
         .target(name: "SpotterEval"),
         // Camera model and database, pixel → ground on the sea-surface plane, exports (GeoJSON, KML, CoT, CSV), report.
