@@ -7,6 +7,10 @@ import Darwin
 /// Sends Cursor-on-Target events as UDP datagrams, one event per datagram (what TAK clients and servers accept on
 /// their CoT inputs, e.g. ATAK's default 4242/udp or a multicast SA group).
 public enum CoTSender {
+    /// Detections `spotter export --cot-send` sends unless `--top` says otherwise: an RGB frame can give 300, and a
+    /// survey's tens of thousands of events would flood a TAK network.
+    public static let defaultTop = 100
+
     /// `udp://HOST:PORT` → host and port; throws a usage-style error otherwise.
     public static func parse(_ url: String) throws(GeoError) -> (host: String, port: UInt16) {
         guard url.hasPrefix("udp://") else { throw GeoError(.badInput, "--cot-send takes udp://HOST:PORT (got \(url))") }

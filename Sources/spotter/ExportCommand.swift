@@ -84,10 +84,10 @@ struct Export: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file instead of stdout.")
     var output: String?
 
-    @Option(help: "Keep the K best detections.")
+    @Option(help: "Keep the K best detections (default: all; --cot-send sends the \(CoTSender.defaultTop) best).")
     var top: Int?
 
-    @Option(help: "Also send each CoT event as a UDP datagram to udp://HOST:PORT (any format).")
+    @Option(help: "Also send each CoT event as a UDP datagram to udp://HOST:PORT (any format; the \(CoTSender.defaultTop) best detections unless --top is given).")
     var cotSend: String?
 
     @Flag(help: "KML without crops (smaller, and no frame is decoded).")
@@ -130,7 +130,13 @@ struct Export: ParsableCommand {
             print(text, terminator: "")
         }
         if let cotSend {
-            let events = GeoExport.cot(batch)
+            // Without --top the output keeps every detection, but the network gets only the best ones.
+            var sending = batch
+            if top == nil && batch.detections.count > CoTSender.defaultTop {
+                console.note("--cot-send sends the \(CoTSender.defaultTop) best of \(batch.detections.count) detections (--top K for more)")
+                sending.detections = Array(batch.detections.prefix(CoTSender.defaultTop))
+            }
+            let events = GeoExport.cot(sending)
             do {
                 let n = try CoTSender.send(events, to: cotSend)
                 console.note("sent \(n) CoT event\(n == 1 ? "" : "s") to \(cotSend)")

@@ -132,6 +132,40 @@ struct GeoCommandTests {
         }
     }
 
+    /// `--cot-send` sends the best 100 detections unless `--top` says otherwise, and says so when it leaves some out;
+    /// the written output keeps every detection.
+    @Test func cotSendKeepsTheBest100ByDefault() throws {
+        try TemporaryDirectory.with { dir in
+            let frame = Self.brighton + "/DJI_0030.JPG"
+            let boxes = (0..<110).map { i in
+                "{\"box\": [\(100 + (i * 37) % 3800), \(100 + (i * 53) % 2000), 8, 12], \"score\": \(Double(1000 - i) / 1000), \"detector\": \"rx\"}"
+            }
+            let line = "{\"file\": \"\(frame)\", \"width\": 4000, \"height\": 2250, \"detections\": [\(boxes.joined(separator: ", "))]}\n"
+            let scan = try dir.write(Array(line.utf8), to: "many.jsonl")
+            /// The ranks sent (from each event's callsign, "Spotter #RANK SCORE"), stderr, and the lines written.
+            func send(_ extra: [String]) throws -> (ranks: [Int], stderr: String, written: Int) {
+                let listener = try #require(UDPListener())
+                let out = dir.url("out.cot")
+                let run = try SpotterProcess.run(
+                    ["export", "cot", "--from", scan, "--takeoff-height", "2", "-o", out, "--cot-send", listener.url] + extra)
+                #expect(run.exitCode == 0, "\(run)")
+                let ranks = listener.receive().compactMap { event in
+                    event.firstRange(of: "callsign=\"Spotter #").flatMap { Int(event[$0.upperBound...].prefix { $0.isNumber }) }
+                }
+                let written = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count
+                return (ranks, run.stderr, written)
+            }
+            let byDefault = try send([])
+            #expect(byDefault.ranks.sorted() == Array(1...100))
+            #expect(byDefault.stderr.contains("--cot-send sends the 100 best of 110 detections (--top K for more)"), "\(byDefault.stderr)")
+            #expect(byDefault.stderr.contains("sent 100 CoT events"), "\(byDefault.stderr)")
+            #expect(byDefault.written == 110)
+            let top = try send(["--top", "105"])
+            #expect(top.ranks.sorted() == Array(1...105))
+            #expect(!top.stderr.contains("best of") && top.written == 105, "\(top.stderr)")
+        }
+    }
+
     @Test func exportUsageErrors() throws {
         try TemporaryDirectory.with { dir in
             let noStore = try SpotterProcess.run(["export", "geojson", "--db", dir.url("none.db")])

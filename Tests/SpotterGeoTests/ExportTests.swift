@@ -216,32 +216,11 @@ struct ExportTests {
 
     /// `--cot-send`: events go to a loopback UDP socket opened here, one datagram each, and parse on arrival.
     @Test func cotIsSentOverUDP() throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        #expect(bound)
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let port = Int(UInt16(bigEndian: addr.sin_port))
-
+        let listener = try #require(UDPListener())
         let events = GeoExport.cot(Self.batch())
-        let sent = try CoTSender.send(events, to: "udp://127.0.0.1:\(port)")
+        let sent = try CoTSender.send(events, to: listener.url)
         #expect(sent == events.count)
-        var received: [String] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        for _ in 0..<events.count {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            guard n > 0 else { break }
-            received.append(String(decoding: buffer[0..<n], as: UTF8.self))
-        }
+        let received = listener.receive()
         #expect(received.count == events.count)
         let uids = try received.map { try #require(try Self.xml($0).first("event")?.attributes["uid"]) }
         #expect(Set(uids) == Set(try events.map { try #require(try Self.xml($0).first("event")?.attributes["uid"]) }))
