@@ -141,9 +141,76 @@ def normalise(x):
     return (t - m) / s
 
 
+def pasted_people(person_rows, pers, backgrounds, n, rng):
+    """n synthetic positives: a labelled person's pixels pasted onto the centre of a background patch (a negative
+    candidate of a SAR-like training frame: open water, sand, rocks, seaweed). The person's pixels are those of its box
+    that differ from the median of a 2-pixel ring around the box by more than max(12, 3 x the ring's median absolute
+    deviation) levels, with a half-weight fringe one pixel wide; people whose box leaves no ring in the patch or whose
+    mask is empty are skipped. Nearly all labelled people stand in crowds on beaches, while the SAR case is one person
+    in open water or on rocks: this shows the network people against the SAR-like frames' own clutter."""
+    side = pers.shape[1]
+    out = []
+    tries = 0
+    while len(out) < n and tries < 20 * n:
+        tries += 1
+        i = int(rng.integers(len(pers)))
+        r = person_rows[i]
+        x, y, w, h = (float(v) for v in r[1:5])
+        ox, oy = int(x + w / 2) - side // 2, int(y + h / 2) - side // 2
+        x0, y0 = int(np.floor(x - ox)), int(np.floor(y - oy))
+        x1, y1 = int(np.ceil(x + w - ox)), int(np.ceil(y + h - oy))
+        if x0 < 2 or y0 < 2 or x1 > side - 2 or y1 > side - 2 or x1 - x0 < 1 or y1 - y0 < 2:
+            continue
+        p = pers[i].astype(np.float32)
+        grown = p[y0 - 2:y1 + 2, x0 - 2:x1 + 2].reshape(-1, 3)
+        inner = np.zeros((y1 - y0 + 4, x1 - x0 + 4), dtype=bool)
+        inner[2:-2, 2:-2] = True
+        ring = grown[~inner.ravel()]
+        med = np.median(ring, axis=0)
+        mad = np.median(np.abs(ring - med))
+        d = np.abs(p[y0:y1, x0:x1] - med).max(axis=2)
+        m = np.zeros((side, side), np.float32)
+        m[y0:y1, x0:x1] = d > max(12.0, 3.0 * mad)
+        if m.sum() == 0:
+            continue
+        fringe = np.zeros_like(m)
+        fringe[1:, :] = np.maximum(fringe[1:, :], m[:-1, :]); fringe[:-1, :] = np.maximum(fringe[:-1, :], m[1:, :])
+        fringe[:, 1:] = np.maximum(fringe[:, 1:], m[:, :-1]); fringe[:, :-1] = np.maximum(fringe[:, :-1], m[:, 1:])
+        a = np.maximum(m, 0.5 * fringe)[..., None]
+        b = backgrounds[int(rng.integers(len(backgrounds)))].astype(np.float32)
+        out.append(np.clip(np.rint(b * (1 - a) + p * a), 0, 255).astype(np.uint8))
+    return np.stack(out) if out else np.zeros((0, side, side, 3), np.uint8)
+
+
+def fit_trees(args, X, Y):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    t = HistGradientBoostingClassifier(max_iter=250, max_leaf_nodes=31, learning_rate=0.1, min_samples_leaf=20,
+                                       l2_regularization=1.0, early_stopping=False, random_state=args.seed)
+    return t.fit(X, Y)
+
+
+def hard_negatives(args, feats, files, use, y, within):
+    """With --hard-top K: the candidates worth training the CNN on, among the frames in `within`: every positive, and
+    the negatives ranked in the K best of their frame by trees that never saw that frame's source video (grouped
+    folds inside `within`). The scan only asks the CNN about a frame's best candidates by the trees, so those are the
+    negatives it must learn to tell from people; the thousands of easy ones the trees already rank low are left out."""
+    if args.hard_top <= 0:
+        return use & within
+    groups = sorted({group_of(f) for f in files[within]})
+    oof = np.zeros(len(files))
+    for k in range(3):
+        fold = set(groups[k::3])
+        va = within & np.array([group_of(f) in fold for f in files])
+        oof[va] = fit_trees(args, feats[use & within & ~va], y[use & within & ~va]).predict_proba(feats[va])[:, 1]
+    keep = np.zeros(len(files), dtype=bool)
+    for f in np.unique(files[within]):
+        idx = np.where(files == f)[0]
+        keep[idx[np.argsort(-oof[idx], kind="stable")[:args.hard_top]]] = True
+    return use & within & (keep | (y == 1))
+
+
 def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, use, y, flagged, weights, person_weights):
     """Every training frame scored by a CNN (and trees) fitted without its source video; pooled metrics."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
     feats = np.array([[float(v) for v in r[10:]] for r in rows], dtype=np.float32)
     widths = tuple(int(w) for w in args.widths.split(","))
     cnn = np.zeros(len(rows))
@@ -154,17 +221,19 @@ def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, us
         fold = set(groups[k::args.folds])
         va = np.array([group_of(f) in fold for f in files])
         pva = np.array([group_of(r[0]) in fold for r in person_rows])
-        tx = np.concatenate([cand[use & ~va], pers[~pva]])
-        ty = np.concatenate([y[use & ~va], np.ones((~pva).sum())])
-        tw = np.concatenate([weights[use & ~va], person_weights[~pva]])
+        sel = hard_negatives(args, feats, files, use, y, ~va)
+        bg = cand[sel & (y == 0) & np.array([f in flagged for f in files])]
+        pasted = pasted_people([r for r, v in zip(person_rows, pva) if not v], pers[~pva], bg, args.paste,
+                               np.random.default_rng(args.seed + k))
+        tx = np.concatenate([cand[sel], pers[~pva], pasted])
+        ty = np.concatenate([y[sel], np.ones((~pva).sum() + len(pasted))])
+        tw = np.concatenate([weights[sel], person_weights[~pva], np.full(len(pasted), args.paste_weight, np.float32)])
+        print(f"fold {k + 1}: CNN on {len(ty)} patches ({int(ty.sum())} positive)", file=sys.stderr)
         model = fit(args, normalise(tx), torch.from_numpy(ty).float(), widths, g, torch.from_numpy(tw).float())
         with torch.no_grad():
             vx = centre(normalise(cand[va]))
             cnn[va] = torch.sigmoid(torch.cat([model(vx[i:i + 2048]) for i in range(0, len(vx), 2048)])).numpy()
-        t = HistGradientBoostingClassifier(max_iter=250, max_leaf_nodes=31, learning_rate=0.1, min_samples_leaf=20,
-                                           l2_regularization=1.0, early_stopping=False, random_state=args.seed)
-        t.fit(feats[use & ~va], y[use & ~va])
-        trees[va] = t.predict_proba(feats[va])[:, 1]
+        trees[va] = fit_trees(args, feats[use & ~va], y[use & ~va]).predict_proba(feats[va])[:, 1]
         print(f"fold {k + 1}/{args.folds} done ({time.time() - started:.0f} s)", file=sys.stderr)
     logit = lambda p: np.log(np.clip(p, 1e-6, 1 - 1e-6) / (1 - np.clip(p, 1e-6, 1 - 1e-6)))
     if args.save_oof:
@@ -173,6 +242,15 @@ def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, us
     report("trees", files, boxes, trees, flagged, args.labels)
     for w in (0.5, 1.0, 2.0):
         report(f"CNN x{w} + trees", files, boxes, 1 / (1 + np.exp(-(w * logit(cnn) + logit(trees)))), flagged, args.labels)
+    # As the scan does it: the CNN scores a frame's best `keep` candidates by the trees; the rest rank below them.
+    z = np.zeros(len(rows))
+    for f in np.unique(files):
+        idx = np.where(files == f)[0]
+        o = idx[np.argsort(-trees[idx], kind="stable")]
+        seen, rest = o[:args.keep], o[args.keep:]
+        z[seen] = logit(cnn[seen]) + logit(trees[seen])
+        z[rest] = z[seen].min() - 1 - (1 - trees[rest])
+    report(f"CNN + trees, CNN on the best {args.keep}", files, boxes, z, flagged, args.labels)
 
 
 def report(name, frames, boxes, scores, flagged, labels):
@@ -203,6 +281,12 @@ def main():
     ap.add_argument("--sar-weight", type=float, default=1.0, help="loss weight of patches from SAR-like frames")
     ap.add_argument("--frame-balance", action="store_true",
                     help="weigh each positive by 1/sqrt(persons in its frame)")
+    ap.add_argument("--hard-top", type=int, default=0,
+                    help="train on the positives and the K best negatives of each frame by out-of-fold trees (0: all)")
+    ap.add_argument("--paste", type=int, default=0,
+                    help="add this many synthetic positives: people pasted onto SAR-like frames' negative patches")
+    ap.add_argument("--paste-weight", type=float, default=1.0, help="loss weight of each pasted positive")
+    ap.add_argument("--keep", type=int, default=250, help="in CV, also score as the scan does: the CNN on the K best")
     ap.add_argument("--save-oof", help="with --folds: save the out-of-fold scores to this .npz")
     ap.add_argument("--folds", type=int, default=4,
                     help="grouped cross-validation over this many groups of source videos (without --final)")
@@ -259,9 +343,13 @@ def main():
         cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, use, y, flagged, weights, person_weights)
         return
 
-    train_x = np.concatenate([cand[use], pers])
-    train_y = np.concatenate([y[use], np.ones(len(pers))])
-    train_w = np.concatenate([weights[use], person_weights])
+    feats = np.array([[float(v) for v in r[10:]] for r in rows], dtype=np.float32)
+    sel = hard_negatives(args, feats, files, use, y, np.ones(len(rows), dtype=bool))
+    bg = cand[sel & (y == 0) & np.array([f in flagged for f in files])]
+    pasted = pasted_people(person_rows, pers, bg, args.paste, np.random.default_rng(args.seed))
+    train_x = np.concatenate([cand[sel], pers, pasted])
+    train_y = np.concatenate([y[sel], np.ones(len(pers) + len(pasted))])
+    train_w = np.concatenate([weights[sel], person_weights, np.full(len(pasted), args.paste_weight, np.float32)])
     widths = tuple(int(w) for w in args.widths.split(","))
     print(f"training on {len(train_y)} patches ({int(train_y.sum())} positive)", file=sys.stderr)
     started = time.time()
