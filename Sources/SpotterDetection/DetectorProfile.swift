@@ -55,6 +55,8 @@ public struct DetectorProfile: Sendable {
         "candidates.max_per_source": { _, _ in },
         "candidates.ring_width": { _, _ in },
         "detections.max_per_frame": { _, _ in },
+        "detections.score_floor": { _, _ in },
+        "detections.floor_after": { _, _ in },
         "detections.nms_iou": { _, _ in },
         "reranker.cascade_trees": { _, _ in },
         "reranker.cascade_keep": { _, _ in },
@@ -110,6 +112,8 @@ public struct DetectorProfile: Sendable {
             case "candidates.max_per_source": settings.maxPerSource = Int(value)
             case "candidates.ring_width": settings.ringWidth = Int(value)
             case "detections.max_per_frame": settings.maxDetectionsPerFrame = Int(value)
+            case "detections.score_floor": settings.scoreFloor = value
+            case "detections.floor_after": settings.floorAfter = Int(value)
             case "detections.nms_iou": settings.nmsIoU = value
             case "reranker.cascade_trees": settings.cascadeTrees = Int(value)
             case "reranker.cascade_keep": settings.cascadeKeep = Int(value)

@@ -376,6 +376,10 @@ public final class FrameScanner {
         let all = candidates.map { c in
             Detection(box: Self.box(c.blob, info: info), score: c.score, detector: c.kind.rawValue, area: c.blob.area)
         }
-        return NonMaximumSuppression.apply(all, iou: settings.nmsIoU, limit: settings.maxDetectionsPerFrame)
+        // The floor is a probability: it needs the re-ranker's scores, not detector strengths.
+        let floored = settings.reranker != nil
+        return NonMaximumSuppression.apply(
+            all, iou: settings.nmsIoU, limit: settings.maxDetectionsPerFrame,
+            floor: floored ? settings.scoreFloor : -.infinity, after: floored ? settings.floorAfter : Int.max)
     }
 }

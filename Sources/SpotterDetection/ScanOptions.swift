@@ -70,6 +70,12 @@ public struct CandidateSettings: Sendable {
     public var ringWidth: Int = 6
     /// Detections reported per frame after suppression.
     public var maxDetectionsPerFrame: Int = 100
+    /// With a re-ranker: past the `floorAfter` best detections of a frame, only those scored at least `scoreFloor`
+    /// are reported (up to `maxDetectionsPerFrame`). A crowded frame keeps its hundreds of likely people; a frame of
+    /// empty sea stops at `floorAfter`. Without a re-ranker scores are detector strengths and no floor applies.
+    public var scoreFloor: Double = 0
+    /// See `scoreFloor`.
+    public var floorAfter: Int = Int.max
     /// Boxes overlapping a stronger one by at least this IoU are dropped.
     public var nmsIoU: Double = 0.3
     /// The re-ranker; nil ranks candidates by their detector's strength.

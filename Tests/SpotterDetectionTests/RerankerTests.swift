@@ -87,6 +87,51 @@ import _SpotterTestSupport
         #expect(options.rgbCandidates.maxPerSource == CandidateSettings().maxPerSource)
     }
 
+    @Test func rgbProfileSetsTheScoreFloorAndThermalKeepsNone() throws {
+        var options = ScanOptions()
+        let rgb = try DetectorProfile(path: Self.models + "/profiles/rgb-coast.json")
+        rgb.apply(to: &options)
+        let floor = try #require(rgb.parameters["detections.score_floor"])
+        let after = try #require(rgb.parameters["detections.floor_after"])
+        #expect(options.rgbCandidates.scoreFloor == floor && floor > 0)
+        #expect(options.rgbCandidates.floorAfter == Int(after))
+        #expect(options.rgbCandidates.maxDetectionsPerFrame > Int(after))
+        try DetectorProfile(path: Self.models + "/profiles/thermal.json").apply(to: &options)
+        #expect(options.thermalCandidates.floorAfter == Int.max)
+    }
+
+    /// A real frame (the bundled Brighton sample at 1/4 scale): past `floorAfter`, detections under the floor are not
+    /// reported when a re-ranker scores them; detector strengths (no re-ranker) are never floored.
+    @Test func scanReportsDetectionsUnderTheFloorOnlyWithinTheFirstKept() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath:
+            SharedDatasets.packageRoot + "/Datasets/brighton-sample/images/DJI_0030.JPG")))
+        var options = ScanOptions()
+        options.scale = 4
+        try DetectorProfile(path: Self.models + "/profiles/rgb-coast.json").apply(to: &options)
+        options.rgbCandidates.reranker = try BoostedTrees(path: Self.models + "/rerankers/rgb-coast-gbt.json")
+        options.rgbCandidates.scoreFloor = 0
+        options.rgbCandidates.floorAfter = Int.max
+        func scan() -> [Detection] {
+            let result = FrameScanner(options: options).scan(bytes: bytes, name: "f.jpg")
+            #expect(result.error == nil)
+            return result.detections
+        }
+        let open = scan()
+        #expect(open.count > 20 && open[10...].contains { $0.score < 0.01 })
+        options.rgbCandidates.scoreFloor = 0.01
+        options.rgbCandidates.floorAfter = 10
+        let floored = scan()
+        #expect(floored == Array(open.prefix(floored.count)))
+        #expect(floored.count >= 10 && floored.count < open.count)
+        #expect(floored[10...].allSatisfy { $0.score >= 0.01 })
+        // Strengths are standard deviations, not probabilities: a floor above all of them still cuts nothing.
+        options.rgbCandidates.reranker = nil
+        options.rgbCandidates.scoreFloor = 1e9
+        let strengths = scan()
+        options.rgbCandidates.floorAfter = Int.max
+        #expect(strengths.count > 10 && scan() == strengths)
+    }
+
     @Test func unknownProfileParametersAreRefused() throws {
         try TemporaryDirectory.with { dir in
             let path = try dir.write(

@@ -123,6 +123,24 @@ func canonical(_ blobs: [Blob]) -> [String] {
         #expect(NonMaximumSuppression.apply(d.reversed(), iou: 0.3, limit: 10) == kept)
     }
 
+    @Test func scoreFloorAppliesOnlyPastTheFirstKept() {
+        // Disjoint boxes, except the 0.4 one, which overlaps the 0.6 one and is suppressed (it counts for nothing).
+        let scores = [0.004, 0.6, 0.02, 0.009, 0.4, 0.05, 0.003]
+        let d = scores.enumerated().map { i, s in
+            Detection(box: Box(x: s == 0.4 ? 21 : 20 * i, y: 0, width: 10, height: 10), score: s, detector: "rx")
+        }
+        func kept(_ after: Int, limit: Int = 100) -> [Double] {
+            NonMaximumSuppression.apply(d, iou: 0.3, limit: limit, floor: 0.01, after: after).map(\.score)
+        }
+        #expect(kept(0) == [0.6, 0.05, 0.02])
+        #expect(kept(2) == [0.6, 0.05, 0.02])
+        #expect(kept(4) == [0.6, 0.05, 0.02, 0.009])
+        #expect(kept(5) == [0.6, 0.05, 0.02, 0.009, 0.004])
+        #expect(kept(5, limit: 4) == [0.6, 0.05, 0.02, 0.009])
+        // Without a floor, as before.
+        #expect(NonMaximumSuppression.apply(d, iou: 0.3, limit: 100).count == 6)
+    }
+
     @Test func iouOfKnownBoxes() {
         let a = Box(x: 0, y: 0, width: 4, height: 4), b = Box(x: 2, y: 0, width: 4, height: 4)
         #expect(abs(a.iou(b) - 8.0 / 24.0) < 1e-12)

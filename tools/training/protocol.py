@@ -2,7 +2,8 @@
 data). Mirrors Sources/SpotterEval: a detection finds a person at IoU >= 0.1 or with its centre inside the person's box
 grown by max(8, half its longer side); greedy one-to-one by score; repeat hits and unmatched detections centred in an
 ignore box are not counted; recall at 1/5/10 false alarms per frame and AP (all-point interpolated). Before matching,
-each frame's detections go through the scan's suppression (IoU 0.3) and per-frame cap (CAP, 300)."""
+each frame's detections go through the scan's suppression (IoU 0.3), per-frame cap (CAP, 1,000) and score floor
+(FLOOR 0.01 past the best FLOOR_AFTER 300)."""
 import json
 
 import numpy as np
@@ -24,7 +25,8 @@ def hits(d, p):
     return p[0] - g <= cx <= p[0] + p[2] + g and p[1] - g <= cy <= p[1] + p[3] + g
 
 
-CAP = 300  # the RGB profile's detections.max_per_frame
+CAP = 1000  # the RGB profile's detections.max_per_frame
+FLOOR, FLOOR_AFTER = 0.01, 300  # its detections.score_floor and detections.floor_after (scores are probabilities)
 
 
 def suppress(boxes, scores, iou_limit=0.3, cap=None):
@@ -32,7 +34,7 @@ def suppress(boxes, scores, iou_limit=0.3, cap=None):
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], boxes[i][1], boxes[i][0]))
     kept = []
     for i in order:
-        if len(kept) >= cap:
+        if len(kept) >= cap or (len(kept) >= FLOOR_AFTER and scores[i] < FLOOR):
             break
         if all(iou(boxes[i], boxes[k]) < iou_limit for k in kept):
             kept.append(i)
