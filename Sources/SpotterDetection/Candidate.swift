@@ -25,8 +25,8 @@ public struct Candidate: Sendable {
     /// final statistics can score them once the whole frame has been seen.
     var peakColour: (Float, Float, Float) = (0, 0, 0)
     var meanColour: (Float, Float, Float) = (0, 0, 0)
-    /// RGB only, when the profile has a patch classifier (or patches are requested): the square RGB patch centred on
-    /// the candidate (`PatchSampler`).
+    /// When the profile has a patch classifier (or patches are requested): the square patch centred on the candidate
+    /// (`PatchSampler`), RGB for colour frames, single-channel samples as decoded for thermal ones.
     public var patch: [UInt8] = []
 
     public init(kind: CandidateKind, blob: Blob, features: [Float]) {

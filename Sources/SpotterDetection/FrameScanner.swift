@@ -281,6 +281,8 @@ public final class FrameScanner {
         let (width, height) = Self.scoredSize(info)
         let settings = options.thermalCandidates
         let margin = settings.ringWidth
+        // As for RGB: a candidate with a patch is measured once the rows under its patch are decoded.
+        let ready = settings.patchSide > 0 ? max(margin, settings.patchSide / 2 + 1) : margin
         let featureRows = featureRows(settings)
         tracker.limit = settings.maxPerSource
         ring.reserve(rows: band + hotspot.haloRows(width: width) + featureRows, rowBytes: info.rowBytes)
@@ -302,7 +304,12 @@ public final class FrameScanner {
             let f = ThermalFeatures.compute(
                 blob: blob, kind: kind, ring: ring, rows: rows, width: width, height: height,
                 bytesPerSample: bytesPerSample, ringWidth: margin, background: bg, localScale: scale)
-            return Candidate(kind: kind, blob: blob, features: f)
+            var c = Candidate(kind: kind, blob: blob, features: f)
+            if settings.patchSide > 0 {
+                c.patch = PatchSampler.grayPatch(
+                    side: settings.patchSide, blob: blob, ring: ring, rows: rows, width: width, bytesPerSample: bytesPerSample)
+            }
+            return c
         }
         var decoded = 0
         var next = 0  // next row to score
@@ -322,7 +329,7 @@ public final class FrameScanner {
                 let n = min(band, info.height - decoded)
                 let rows = available(decoded: decoded)
                 tracker.process(
-                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: margin
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: ready
                 ) { make($0, $1, rows) }
                 let got = try ring.fill(from: decoder, startingAt: decoded, count: n)
                 if got == 0 {
@@ -337,7 +344,7 @@ public final class FrameScanner {
             }
             collect()
             let now = available(decoded: decoded)
-            tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: margin) {
+            tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: ready) {
                 make($0, $1, now)
             }
             precondition(next >= height || decoded < info.height || hotspot.canScore(row: next))
@@ -348,7 +355,7 @@ public final class FrameScanner {
         }
         collect()
         let end = available(decoded: info.height)
-        tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: margin) {
+        tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: ready) {
             make($0, $1, end)
         }
         var candidates = tracker.finish()

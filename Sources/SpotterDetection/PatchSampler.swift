@@ -1,7 +1,7 @@
 import SpotterImaging
 
-/// Square RGB patches around candidates, cut from RGBX rows (the ring during a scan, or a whole image for training
-/// data), for the patch classifier.
+/// Square patches around candidates for the patch classifier: RGB ones cut from RGBX rows, single-channel ones from
+/// thermal rows (the ring during a scan, or a whole image for training data).
 public enum PatchSampler {
     /// A `side` × `side` RGB patch (row-major, 3 bytes per pixel) centred on (`cx`, `cy`); pixels outside the frame or
     /// outside `rows` repeat the nearest available pixel.
@@ -73,10 +73,64 @@ public enum PatchSampler {
         return out
     }
 
+    /// A `side` × `side` single-channel patch centred on (`cx`, `cy`), cut from rows of `bytesPerSample`-byte samples
+    /// (thermal frames: 8-bit, or 16-bit little-endian) and kept as they are: row-major, `bytesPerSample` bytes per
+    /// pixel. Pixels outside the frame or outside `rows` repeat the nearest available pixel, as in the RGB patch.
+    ///
+    /// - Complexity: O(side²), allocates the patch (nothing else).
+    public static func grayPatch(
+        side: Int, cx: Int, cy: Int, width: Int, bytesPerSample: Int, rows: Range<Int>, row: (Int) -> UnsafeRawPointer
+    ) -> [UInt8] {
+        let b = bytesPerSample, count = side * side * b
+        guard !rows.isEmpty, width > 0, side > 0 else { return [UInt8](repeating: 0, count: count) }
+        let x0 = cx - side / 2, y0 = cy - side / 2
+        let inside = x0 >= 0 && x0 + side <= width
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let out = UnsafeMutableRawPointer(buffer.baseAddress!)
+            for py in 0..<side {
+                let p = row(min(max(y0 + py, rows.lowerBound), rows.upperBound - 1))
+                let line = out + b * side * py
+                if inside {
+                    line.copyMemory(from: p + b * x0, byteCount: b * side)
+                } else {
+                    for px in 0..<side {
+                        line.advanced(by: b * px).copyMemory(from: p + b * min(max(x0 + px, 0), width - 1), byteCount: b)
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// Reference for `grayPatch(side:cx:cy:width:bytesPerSample:rows:row:)`: sample by sample, clamping both
+    /// coordinates.
+    static func grayPatchReference(
+        side: Int, cx: Int, cy: Int, width: Int, bytesPerSample b: Int, rows: Range<Int>, row: (Int) -> UnsafeRawPointer
+    ) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: side * side * b)
+        guard !rows.isEmpty, width > 0 else { return out }
+        let x0 = cx - side / 2, y0 = cy - side / 2
+        for py in 0..<side {
+            let y = min(max(y0 + py, rows.lowerBound), rows.upperBound - 1)
+            for px in 0..<side {
+                let x = min(max(x0 + px, 0), width - 1)
+                for k in 0..<b { out[b * (py * side + px) + k] = row(y).load(fromByteOffset: b * x + k, as: UInt8.self) }
+            }
+        }
+        return out
+    }
+
     /// The patch for a blob: centred on its box.
     static func patch(side: Int, blob: Blob, ring: RowRing, rows: Range<Int>, width: Int) -> [UInt8] {
         patch(
             side: side, cx: (blob.minX + blob.maxX + 1) / 2, cy: (blob.minY + blob.maxY + 1) / 2, width: width,
             rows: rows, row: { UnsafePointer(ring.row($0).assumingMemoryBound(to: UInt32.self)) })
+    }
+
+    /// The single-channel patch for a blob of a thermal frame: centred on its box.
+    static func grayPatch(side: Int, blob: Blob, ring: RowRing, rows: Range<Int>, width: Int, bytesPerSample: Int) -> [UInt8] {
+        grayPatch(
+            side: side, cx: (blob.minX + blob.maxX + 1) / 2, cy: (blob.minY + blob.maxY + 1) / 2, width: width,
+            bytesPerSample: bytesPerSample, rows: rows, row: { UnsafeRawPointer(ring.row($0)) })
     }
 }

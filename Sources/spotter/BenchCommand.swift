@@ -37,7 +37,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Also write every candidate's features and label (1 person, 0 not, -1 only in an ignore box) to this CSV.")
     var candidatesCSV: String?
 
-    @Option(help: "With --candidates-csv: also write each candidate's RGB patch (raw bytes, rows in CSV order) to PREFIX-candidates.u8, and patches around each labelled person to PREFIX-persons.u8 with PREFIX-persons.csv (training data of the patch classifier).")
+    @Option(help: "With --candidates-csv: also write each candidate's patch (raw bytes, rows in CSV order; RGB, or one 8-bit channel for thermal frames) to PREFIX-candidates.u8, and patches around each labelled person to PREFIX-persons.u8 with PREFIX-persons.csv (training data of the patch classifier).")
     var patches: String?
 
     @Option(help: "Side of the patches written by --patches.")
@@ -77,7 +77,10 @@ struct Bench: ParsableCommand {
         }
         var options = try scan.options(notes: { writeStderr("spotter: \($0)\n") })
         options.keepCandidates = candidatesCSV != nil
-        if patches != nil { options.rgbCandidates.patchSide = patchSide }
+        if patches != nil {
+            options.rgbCandidates.patchSide = patchSide
+            options.thermalCandidates.patchSide = patchSide
+        }
         let files = data.images.map(\.path)
         let batch = BatchScanner(options: options, threads: threads)
         let box = BenchResults(count: files.count)
@@ -170,20 +173,52 @@ struct Bench: ParsableCommand {
 }
 
 extension Bench {
-    /// Candidate patches in CSV order, and patches centred on each labelled person (from a whole decode).
+    /// Candidate patches in CSV order, and patches centred on each labelled person (from a whole decode): RGB for
+    /// colour frames, one 8-bit channel for thermal ones, cut as the scan cuts them. One file holds one kind: a
+    /// dataset mixing RGB and thermal frames, or a 16-bit thermal frame, is refused with the file named.
     func writePatches(prefix: String, data: LabelledDataset, results: [FrameResult]) throws {
+        let thermal = results.first { !$0.failed }?.profile == Profile.thermal.rawValue
+        let channels = thermal ? 1 : 3
+        let patchBytes = patchSide * patchSide * channels
         var candidateBytes: [UInt8] = []
-        for r in results { for (_, c) in r.candidates ?? [] { candidateBytes += c.patch.isEmpty ? [UInt8](repeating: 0, count: patchSide * patchSide * 3) : c.patch } }
+        for r in results {
+            if !r.failed && (r.profile == Profile.thermal.rawValue) != thermal {
+                writeStderr("spotter: \(r.file): a \(r.profile ?? "?") frame among \(thermal ? "thermal" : "RGB") ones; --patches writes one kind per run\n")
+                throw ExitCode(2)
+            }
+            for (_, c) in r.candidates ?? [] {
+                if c.patch.isEmpty {
+                    candidateBytes += [UInt8](repeating: 0, count: patchBytes)
+                } else if c.patch.count != patchBytes {
+                    writeStderr("spotter: \(r.file): 16-bit thermal frame; --patches writes 8-bit patches only\n")
+                    throw ExitCode(2)
+                } else {
+                    candidateBytes += c.patch
+                }
+            }
+        }
         var personBytes: [UInt8] = []
         var personCSV = "file,x,y,w,h\n"
         for image in data.images where !image.persons.isEmpty {
-            guard let decoded = try? Image.decode(path: image.path, options: DecodeOptions(colour: .rgbx)), decoded.channels == 4 else { continue }
+            guard let decoded = try? Image.decode(path: image.path, options: DecodeOptions(colour: thermal ? .gray : .rgbx)),
+                decoded.channels == (thermal ? 1 : 4)
+            else { continue }
+            if decoded.bytesPerSample != 1 {
+                writeStderr("spotter: \(image.path): 16-bit thermal frame; --patches writes 8-bit patches only\n")
+                throw ExitCode(2)
+            }
             decoded.pixels.withUnsafeBytes { raw in
-                let base = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
                 for p in image.persons {
-                    personBytes += PatchSampler.patch(
-                        side: patchSide, cx: Int(p.centreX), cy: Int(p.centreY), width: decoded.width,
-                        rows: 0..<decoded.height, row: { UnsafePointer(base + $0 * decoded.width) })
+                    if thermal {
+                        personBytes += PatchSampler.grayPatch(
+                            side: patchSide, cx: Int(p.centreX), cy: Int(p.centreY), width: decoded.width, bytesPerSample: 1,
+                            rows: 0..<decoded.height, row: { raw.baseAddress! + $0 * decoded.width })
+                    } else {
+                        let base = raw.baseAddress!.assumingMemoryBound(to: UInt32.self)
+                        personBytes += PatchSampler.patch(
+                            side: patchSide, cx: Int(p.centreX), cy: Int(p.centreY), width: decoded.width,
+                            rows: 0..<decoded.height, row: { UnsafePointer(base + $0 * decoded.width) })
+                    }
                     personCSV += "\(ScanOutput.csvField(image.file)),\(p.x),\(p.y),\(p.width),\(p.height)\n"
                 }
             }

@@ -42,4 +42,44 @@ import _SpotterTestSupport
             }
         }
     }
+
+    /// The same for thermal frames (8- and 16-bit): one channel, samples as decoded.
+    @Test(arguments: [(32, 1), (56, 1), (40, 2), (120, 1)])
+    func thermalScanPatchesEqualWholeFramePatches(side: Int, bytesPerSample: Int) throws {
+        let (w, h) = (180, 150)
+        var rng = SplitMix64(seed: UInt64(side + bytesPerSample))
+        var image = Image(width: w, height: h, channels: 1, bytesPerSample: bytesPerSample)
+        func put(_ x: Int, _ y: Int, _ v: Int) {
+            let s = bytesPerSample == 2 ? v * 97 : v
+            for k in 0..<bytesPerSample { image.pixels[(y * w + x) * bytesPerSample + k] = UInt8(truncatingIfNeeded: s >> (8 * k)) }
+        }
+        for y in 0..<h { for x in 0..<w { put(x, y, 70 + (x + 2 * y) / 20 + rng.below(8)) } }
+        for _ in 0..<20 {
+            let (x0, y0, bw, bh, v) = (rng.below(w - 3), rng.below(h - 7), 2 + rng.below(3), 3 + rng.below(6), 150 + rng.below(100))
+            for y in y0..<min(h, y0 + bh) { for x in x0..<min(w, x0 + bw) { put(x, y, v) } }
+        }
+        var options = ScanOptions()
+        options.profile = .thermal
+        options.keepCandidates = true
+        options.bandRows = 4  // small bands: many candidates close over rows not yet decoded
+        options.thermalCandidates.patchSide = side
+        let result = FrameScanner(options: options).scan(bytes: try ImageEncoder.png(image), name: "warm.png")
+        #expect(result.error == nil)
+        let candidates = try #require(result.candidates)
+        #expect(candidates.count >= 10)
+        image.pixels.withUnsafeBufferPointer { frame in
+            let rows = { (y: Int) in UnsafeRawPointer(frame.baseAddress! + w * bytesPerSample * y) }
+            for (_, c) in candidates {
+                let b = c.blob
+                let whole = PatchSampler.grayPatch(
+                    side: side, cx: (b.minX + b.maxX + 1) / 2, cy: (b.minY + b.maxY + 1) / 2, width: w,
+                    bytesPerSample: bytesPerSample, rows: 0..<h, row: rows)
+                let rowBytes = side * bytesPerSample
+                let differing = (0..<side).filter { y in
+                    c.patch.count != whole.count || c.patch[y * rowBytes..<(y + 1) * rowBytes] != whole[y * rowBytes..<(y + 1) * rowBytes]
+                }
+                #expect(differing.isEmpty, "\(c.kind) candidate \(b.minX),\(b.minY)–\(b.maxX),\(b.maxY): patch rows \(differing) differ")
+            }
+        }
+    }
 }
