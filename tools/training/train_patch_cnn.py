@@ -106,8 +106,10 @@ def centre(batch):
     return views(batch[:, :, o:o + need(), o:o + need()])
 
 
-def fit(args, X, Y, widths, generator, W=None):
-    model = PatchNet(widths, 3 * VIEWS)
+def fit(args, X, Y, widths, generator, W=None, channels=3):
+    """A PatchNet over `channels` per view (3 for RGB, 1 for thermal), trained with AdamW and one-cycle learning rates
+    on augmented batches of 256; optional per-sample loss weights W."""
+    model = PatchNet(widths, channels * VIEWS)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
     steps = args.epochs * ((len(Y) + 255) // 256)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)

@@ -47,23 +47,7 @@ torch = F = rgb = None
 
 def fit(args, X, Y, generator):
     """train_patch_cnn.fit with one input channel per view."""
-    model = rgb.PatchNet(tuple(int(w) for w in args.widths.split(",")), rgb.VIEWS)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    steps = args.epochs * ((len(Y) + 255) // 256)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
-    positives = float(Y.sum())
-    pos_weight = torch.tensor(((len(Y) - positives) / positives) ** 0.5)
-    for _ in range(args.epochs):
-        model.train()
-        order = torch.randperm(len(Y), generator=generator)
-        for i in range(0, len(Y), 256):
-            idx = order[i:i + 256]
-            loss = F.binary_cross_entropy_with_logits(model(rgb.augment(X[idx], generator)), Y[idx], pos_weight=pos_weight)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-    return model.eval()
+    return rgb.fit(args, X, Y, tuple(int(w) for w in args.widths.split(",")), generator, channels=1)
 
 
 def cnn_scores(model, patches):
