@@ -138,6 +138,13 @@ public final class FrameScanner {
         2 * settings.ringWidth + Self.tallestMeasured + settings.patchSide
     }
 
+    /// Rows below a candidate's box that must be decoded before it is measured: its feature ring, and with patches
+    /// the rows under its patch (a patch cut earlier would repeat its last decoded row over its bottom, and differ from
+    /// the whole-frame patches the classifier was trained on).
+    private func measuringMargin(_ settings: CandidateSettings) -> Int {
+        settings.patchSide > 0 ? max(settings.ringWidth, settings.patchSide / 2 + 1) : settings.ringWidth
+    }
+
     /// Rows the ring holds after `decoded` rows have been decoded.
     private func available(decoded: Int) -> Range<Int> { max(0, decoded - ring.capacity)..<decoded }
 
@@ -148,9 +155,7 @@ public final class FrameScanner {
         let (width, height) = Self.scoredSize(info)
         let settings = options.rgbCandidates
         let margin = settings.ringWidth
-        // A candidate is measured once the rows its features and its patch look at are decoded: a patch cut earlier
-        // would repeat its last decoded row over its bottom (and differ from the whole-frame patches it trained on).
-        let ready = settings.patchSide > 0 ? max(margin, settings.patchSide / 2 + 1) : margin
+        let ready = measuringMargin(settings)
         let featureRows = featureRows(settings)
         tracker.limit = settings.maxPerSource
         let useContrast = options.contrast.enabled
@@ -281,8 +286,7 @@ public final class FrameScanner {
         let (width, height) = Self.scoredSize(info)
         let settings = options.thermalCandidates
         let margin = settings.ringWidth
-        // As for RGB: a candidate with a patch is measured once the rows under its patch are decoded.
-        let ready = settings.patchSide > 0 ? max(margin, settings.patchSide / 2 + 1) : margin
+        let ready = measuringMargin(settings)
         let featureRows = featureRows(settings)
         tracker.limit = settings.maxPerSource
         ring.reserve(rows: band + hotspot.haloRows(width: width) + featureRows, rowBytes: info.rowBytes)
