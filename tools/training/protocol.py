@@ -41,6 +41,25 @@ def suppress(boxes, scores, iou_limit=0.3, cap=None):
     return kept
 
 
+def logit(p):
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+def as_scan(files, trees, cnn, keep, weight=1.0):
+    """The scan's combination of trees and patch CNN (FrameScanner.applyPatchClassifier): the CNN sees each frame's
+    `keep` best candidates by the trees, scored by the sum of weight x its logit and the trees' logit; the rest rank
+    below all of them, in the trees' order. Returns probabilities, as the scan does, so the score floor applies alike."""
+    z = np.zeros(len(files))
+    for f in np.unique(files):
+        idx = np.where(files == f)[0]
+        o = idx[np.argsort(-trees[idx], kind="stable")]
+        seen, rest = o[:keep], o[keep:]
+        z[seen] = weight * logit(cnn[seen]) + logit(trees[seen])
+        z[rest] = z[seen].min() - 1 - (1 - trees[rest])
+    return 1 / (1 + np.exp(-z))
+
+
 def evaluate_frames(labels_path, frames, boxes, scores):
     with open(labels_path) as f:
         labels = {i["file"]: i for i in json.load(f)["images"]}

@@ -31,7 +31,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from protocol import evaluate_frames, iou
+from protocol import as_scan, evaluate_frames, iou, logit
 
 CROP = 24  # network input side
 PATCH = 32  # side of the patches in the files (set from --patch-side)
@@ -237,22 +237,14 @@ def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, us
             cnn[va] = torch.sigmoid(torch.cat([model(vx[i:i + 2048]) for i in range(0, len(vx), 2048)])).numpy()
         trees[va] = fit_trees(args, feats[use & ~va], y[use & ~va]).predict_proba(feats[va])[:, 1]
         print(f"fold {k + 1}/{args.folds} done ({time.time() - started:.0f} s)", file=sys.stderr)
-    logit = lambda p: np.log(np.clip(p, 1e-6, 1 - 1e-6) / (1 - np.clip(p, 1e-6, 1 - 1e-6)))
     if args.save_oof:
         np.savez(args.save_oof, cnn=cnn, trees=trees, files=files, boxes=boxes, label=np.array([int(r[9]) for r in rows]))
     report("CNN", files, boxes, cnn, flagged, args.labels)
     report("trees", files, boxes, trees, flagged, args.labels)
     for w in (0.5, 1.0, 2.0):
         report(f"CNN x{w} + trees", files, boxes, 1 / (1 + np.exp(-(w * logit(cnn) + logit(trees)))), flagged, args.labels)
-    # As the scan does it: the CNN scores a frame's best `keep` candidates by the trees; the rest rank below them.
-    z = np.zeros(len(rows))
-    for f in np.unique(files):
-        idx = np.where(files == f)[0]
-        o = idx[np.argsort(-trees[idx], kind="stable")]
-        seen, rest = o[:args.keep], o[args.keep:]
-        z[seen] = logit(cnn[seen]) + logit(trees[seen])
-        z[rest] = z[seen].min() - 1 - (1 - trees[rest])
-    report(f"CNN + trees, CNN on the best {args.keep}", files, boxes, z, flagged, args.labels)
+    report(f"CNN + trees, CNN on the best {args.keep}", files, boxes, as_scan(files, trees, cnn, args.keep), flagged,
+           args.labels)
 
 
 def report(name, frames, boxes, scores, flagged, labels):

@@ -36,7 +36,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 import protocol
-from protocol import evaluate_frames, iou
+from protocol import as_scan, evaluate_frames, iou, logit
 
 protocol.CAP = 100  # the thermal profile's detections.max_per_frame
 protocol.FLOOR = -np.inf  # and no score floor (detections.score_floor is the RGB profile's)
@@ -57,23 +57,6 @@ def cnn_scores(model, patches):
             x = rgb.centre(rgb.normalise(np.ascontiguousarray(patches[i:i + 8192])[..., None]))
             out.append(torch.sigmoid(model(x)))
     return torch.cat(out).numpy()
-
-
-def logit(p):
-    q = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(q / (1 - q))
-
-
-def as_scan(files, trees, cnn, keep, weight=1.0):
-    """The scan's combination: the CNN sees a frame's `keep` best candidates by the trees; the rest rank below."""
-    z = np.zeros(len(files))
-    for f in np.unique(files):
-        idx = np.where(files == f)[0]
-        o = idx[np.argsort(-trees[idx], kind="stable")]
-        seen, rest = o[:keep], o[keep:]
-        z[seen] = weight * logit(cnn[seen]) + logit(trees[seen])
-        z[rest] = z[seen].min() - 1 - (1 - trees[rest])
-    return z
 
 
 def sequence_of(name):
