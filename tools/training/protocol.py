@@ -3,8 +3,12 @@ data). Mirrors Sources/SpotterEval: a detection finds a person at IoU >= 0.1 or 
 grown by max(8, half its longer side); greedy one-to-one by score; repeat hits and unmatched detections centred in an
 ignore box are not counted; recall at 1/5/10 false alarms per frame and AP (all-point interpolated). Before matching,
 each frame's detections go through the scan's suppression (IoU 0.3), per-frame cap (CAP, 1,000) and score floor
-(FLOOR 0.01 past the best FLOOR_AFTER 300)."""
+(FLOOR 0.01 past the best FLOOR_AFTER 300): the RGB profile's, unless use_profile sets another profile's.
+
+Also the flight key of HIT-UAV frame names (flight_of), by which thermal validation folds are grouped."""
 import json
+import os
+import re
 
 import numpy as np
 
@@ -27,6 +31,25 @@ def hits(d, p):
 
 CAP = 1000  # the RGB profile's detections.max_per_frame
 FLOOR, FLOOR_AFTER = 0.01, 300  # its detections.score_floor and detections.floor_after (scores are probabilities)
+
+
+def use_profile(name):
+    """Scores as a scan with the detector profile NAME (Models/profiles/NAME.json) does: its detections.max_per_frame,
+    and its detections.score_floor past detections.floor_after, or no floor when it has none (ScanOptions' defaults)."""
+    global CAP, FLOOR, FLOOR_AFTER
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Models/profiles", name + ".json")) as f:
+        parameters = json.load(f)["parameters"]
+    CAP = int(parameters["detections.max_per_frame"])
+    FLOOR = float(parameters.get("detections.score_floor", -np.inf))
+    FLOOR_AFTER = int(parameters.get("detections.floor_after", CAP))
+
+
+def flight_of(name):
+    """The flight key of a HIT-UAV frame: its file name before the frame number (scenario_altitude_pitch_0 of
+    images/scenario_altitude_pitch_0_frame.jpg). Frames that share it come from one flight, neighbours nearly
+    identical (a key may also hold more than one flight flown with the same settings); other names are their own key."""
+    m = re.match(r"(\d+_\d+_\d+_\d+)_\d+\.", name.split("/")[-1])
+    return m.group(1) if m else name
 
 
 def suppress(boxes, scores, iou_limit=0.3, cap=None):

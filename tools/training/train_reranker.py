@@ -4,8 +4,15 @@ spotter-gbt-1 JSON model that Swift evaluates (Sources/SpotterDetection/BoostedT
 
 Input: the candidates CSV of `spotter bench TRAIN_DATASET --no-rerank --candidates-csv FILE` (one row per
 candidate: file, box, kind, score, label 1 = hits a person / 0 = not / -1 = only inside an ignore box, then the
-features). Rows labelled -1 are left out. Validation is grouped by frame (GroupKFold), on the training frames only;
-the final model is fitted on all of them. Nothing from an evaluation set is read.
+features). Rows labelled -1 are left out. Validation is 3-fold GroupKFold on the training frames only, scored as a scan
+with the profile's per-frame cap and score floor would rank them; the final model is fitted on all of them and does not
+depend on the folds. Nothing from an evaluation set is read.
+
+--group frame (the default, as the shipped re-rankers were validated) keeps each frame in one fold. Neighbouring frames
+of one flight are near-duplicates, so this lets a flight be both trained on and validated on, and the figures describe
+flights the model has seen. --group flight keeps whole flights in one fold and describes a new mission: thermal frames
+by protocol.flight_of (HIT-UAV's scenario_altitude_pitch_0 key), RGB frames by their source video or photo batch
+(make_split.group_of, the unit the tinyperson-coast-valid split keeps whole).
 
     python3 -m venv .venv-train && .venv-train/bin/pip install -r tools/training/requirements.txt
     .venv-train/bin/python tools/training/train_reranker.py --profile thermal \
@@ -27,9 +34,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GroupKFold
 
-from protocol import evaluate_frames
+import protocol
+from make_split import group_of
+from protocol import evaluate_frames, flight_of
 
 META_COLUMNS = ["file", "frame_width", "frame_height", "kind", "x", "y", "w", "h", "score", "label"]
+PROFILES = {"thermal": "thermal", "rgb": "rgb-coast"}  # --profile: the detector profile (Models/profiles) it serves
+FLIGHT_KEYS = {"thermal": flight_of, "rgb": lambda name: group_of(name.split("/")[-1])}
 
 
 def load(paths):
@@ -94,8 +105,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--profile", required=True, choices=["thermal", "rgb"])
     ap.add_argument("--candidates", required=True, nargs="+")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--version", required=True)
+    ap.add_argument("--out")
+    ap.add_argument("--version")
     ap.add_argument("--fixture")
     ap.add_argument("--trees", type=int, default=300)
     ap.add_argument("--leaves", type=int, default=15)
@@ -103,14 +114,27 @@ def main():
     ap.add_argument("--negative-fraction", type=float, default=1.0,
                     help="keep this fraction of negatives (weighted up to compensate) to train faster")
     ap.add_argument("--no-cv", action="store_true")
+    ap.add_argument("--cv-only", action="store_true", help="validate and write no model")
+    ap.add_argument("--cv-at", default="",
+                    help="also score the folds after the first N,N,... trees (staged predictions of the same fits)")
+    ap.add_argument("--group", choices=["frame", "flight"], default="frame",
+                    help="validation folds keep whole frames (default) or whole flights (RGB: source videos) together")
     ap.add_argument("--labels", help="the training dataset's labels.json, for protocol metrics in cross-validation")
     ap.add_argument("--tight-iou", type=float, default=0.0,
                     help="train on positives whose box overlaps a person by at least this IoU; looser hits (a big "
                          "blob around a person) are left out of training (they still count in validation)")
     ap.add_argument("--seed", type=int, default=20261129)
     args = ap.parse_args()
+    if args.cv_only and args.no_cv:
+        ap.error("--cv-only and --no-cv exclude each other")
+    if not args.cv_only and not (args.out and args.version):
+        ap.error("--out and --version are needed unless --cv-only")
+    cv_at = sorted({int(n) for n in args.cv_at.split(",") if n})
+    if any(not 0 < n < args.trees for n in cv_at):
+        ap.error(f"--cv-at: tree counts between 1 and {args.trees - 1}")
 
     X, y, groups, features, digest, ignored, boxes = load(args.candidates)
+    protocol.use_profile(PROFILES[args.profile])
     rng = np.random.default_rng(args.seed)
     train_mask = np.ones(len(y), dtype=bool)
     if args.tight_iou > 0:
@@ -136,20 +160,38 @@ def main():
             l2_regularization=1.0, early_stopping=False, random_state=args.seed)
 
     # Grouped 3-fold validation on the training frames: AUC, and the bench metrics of the evaluation protocol on
-    # the held-out frames (same suppression and per-frame cap as the scan), to report how well the model ranks
-    # frames it never saw.
-    aucs, cv = [], None
+    # the held-out frames (same suppression, per-frame cap and score floor as the scan), pooled and fold by fold, to
+    # report how well the model ranks frames (or, with --group flight, flights) it never saw.
+    aucs, cv, cv_folds = [], None, []
     scores = np.zeros(len(yk))
+    staged = {n: np.zeros(len(yk)) for n in cv_at}
     if not args.no_cv:
-        for fold, (tr, va) in enumerate(GroupKFold(n_splits=3).split(Xk, yk, gk)):
+        folds = list(GroupKFold(n_splits=3).split(Xk, yk, gk if args.group == "frame" else
+                                                   np.array([FLIGHT_KEYS[args.profile](g) for g in gk])))
+        for fold, (tr, va) in enumerate(folds):
             tr = tr[tight[tr]]
             clf = make().fit(Xk[tr], yk[tr], sample_weight=weights[tr])
             scores[va] = clf.predict_proba(Xk[va])[:, 1]
+            for n, p in enumerate(clf.staged_predict_proba(Xk[va]) if cv_at else (), start=1):
+                if n in staged:
+                    staged[n][va] = p[:, 1]
             aucs.append(roc_auc_score(yk[va], scores[va], sample_weight=weights[va]))
             print(f"fold {fold}: AUC {aucs[-1]:.4f}", file=sys.stderr)
         if args.labels:
             cv = evaluate_frames(args.labels, gk, bk, scores)
-            print("grouped CV on training frames: " + ", ".join(f"{k} {v:.3f}" for k, v in cv.items()), file=sys.stderr)
+            cv_folds = [evaluate_frames(args.labels, gk[va], bk[va], scores[va]) for _, va in folds]
+            print(f"CV grouped by {args.group} on training frames: " + ", ".join(f"{k} {v:.3f}" for k, v in cv.items()),
+                  file=sys.stderr)
+            for fold, m in enumerate(cv_folds):
+                print(f"  fold {fold} ({len(set(gk[folds[fold][1]]))} frames): " +
+                      ", ".join(f"{k} {v:.3f}" for k, v in m.items()), file=sys.stderr)
+            for n, s in staged.items():
+                m = evaluate_frames(args.labels, gk, bk, s)
+                print(f"  after {n} trees: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()) + " | AP per fold " +
+                      " ".join(f"{evaluate_frames(args.labels, gk[va], bk[va], s[va])['ap']:.3f}" for _, va in folds),
+                      file=sys.stderr)
+    if args.cv_only:
+        return
 
     started = time.time()
     clf = make().fit(Xk[tight], yk[tight], sample_weight=weights[tight])
@@ -185,8 +227,10 @@ def main():
             "trees": args.trees, "max_leaf_nodes": args.leaves, "learning_rate": args.learning_rate,
             "min_samples_leaf": 20, "l2_regularization": 1.0, "seed": args.seed,
             "library": "scikit-learn HistGradientBoostingClassifier",
+            "grouped_cv_by": args.group,
             "grouped_cv_auc": [round(a, 4) for a in aucs],
             "grouped_cv_metrics": {k: round(v, 4) for k, v in (cv or {}).items()},
+            "grouped_cv_fold_metrics": [{k: round(v, 4) for k, v in m.items()} for m in cv_folds],
             "fit_seconds": round(seconds, 1),
             "feature_importance": {k: round(float(v), 4) for k, v in importances},
         },

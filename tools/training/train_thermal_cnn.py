@@ -12,9 +12,9 @@ scan cuts them) and the patches around every labelled person (P-persons.u8).
         --labels ../shared/datasets/hit-uav-thermal-train400/labels.json
 
 The network, its input (the centre 24x24 crop and the 48x48 surroundings at half resolution, per-patch
-normalisation), augmentation and optimiser are train_patch_cnn.py's, with one input channel per view. Folds are the
-thermal re-ranker's (train_reranker.py: GroupKFold(3) over frames; `--group sequence` groups the frames of one flight,
-scenario_altitude_pitch, instead). The trees in each fold are the re-ranker's recipe (thermal-gbt-3: 900 trees, 31
+normalisation), augmentation and optimiser are train_patch_cnn.py's, with one input channel per view. Folds are
+grouped as the thermal re-ranker's (train_reranker.py: GroupKFold(3) over frames, or with `--group flight` over the
+flight keys of protocol.flight_of). The trees in each fold are the re-ranker's recipe (thermal-gbt-3: 900 trees, 31
 leaves, learning rate 0.05, positives at IoU >= 0.1). Positives for the CNN: those same candidates and the person
 patches; negatives: up to --negatives of the candidates that hit nobody, drawn at random per fold (with --hard-top K
 only among each training frame's K best by nested out-of-fold trees). Scored with the evaluation protocol
@@ -27,7 +27,6 @@ beat the trees (Models/README.md, "The patch CNN on thermal frames").
 import argparse
 import csv
 import json
-import re
 import sys
 import time
 
@@ -36,10 +35,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 import protocol
-from protocol import as_scan, evaluate_frames, iou, logit
+from protocol import as_scan, evaluate_frames, flight_of, iou, logit
 
-protocol.CAP = 100  # the thermal profile's detections.max_per_frame
-protocol.FLOOR = -np.inf  # and no score floor (detections.score_floor is the RGB profile's)
+protocol.use_profile("thermal")  # 100 detections per frame, no score floor
 # PyTorch is imported after the trees are fitted: with it loaded first, scikit-learn's boosting took 661 s for a fold
 # instead of 271 s on this machine (both runs sharing the cores with other work).
 torch = F = rgb = None
@@ -59,11 +57,6 @@ def cnn_scores(model, patches):
     return torch.cat(out).numpy()
 
 
-def sequence_of(name):
-    m = re.match(r"(\d+_\d+_\d+_\d+)_\d+\.", name.split("/")[-1])
-    return m.group(1) if m else name
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--candidates", required=True)
@@ -79,7 +72,7 @@ def main():
                          "that frame (150 trees, 2 inner folds inside the training folds); 0: from all negatives")
     ap.add_argument("--tight-iou", type=float, default=0.1)
     ap.add_argument("--keep", type=int, default=250)
-    ap.add_argument("--group", choices=("frame", "sequence"), default="frame")
+    ap.add_argument("--group", choices=("frame", "flight"), default="frame")
     ap.add_argument("--trees-cache", help="an .npz of out-of-fold tree scores to reuse (written when missing)")
     ap.add_argument("--save-oof", help="save the out-of-fold scores to this .npz")
     ap.add_argument("--seed", type=int, default=20261129)
@@ -120,7 +113,7 @@ def main():
                       for i in range(len(files))])
     use = (label == 0) | tight  # the re-ranker's training rows; -1 (ignore-only) and loose hits left out
     evaluated = label >= 0  # as train_reranker.py: ignore-only rows are not scored
-    group = files if args.group == "frame" else np.array([sequence_of(f) for f in files])
+    group = files if args.group == "frame" else np.array([flight_of(f) for f in files])
     folds = list(GroupKFold(n_splits=3).split(feats, label, group))
     print(f"{len(files)} candidates, {int(tight.sum())} positives at IoU >= {args.tight_iou}, {len(pers)} person patches; "
           f"3 folds grouped by {args.group}", file=sys.stderr)
@@ -182,7 +175,7 @@ def main():
         if args.hard_top > 0:
             tr_neg = tr_neg[hard[k][tr_neg]]
         tr_neg = np.sort(rng.choice(tr_neg, size=min(args.negatives, len(tr_neg)), replace=False))
-        pva = np.array([(f if args.group == "frame" else sequence_of(f)) in held for f in person_files])
+        pva = np.array([(f if args.group == "frame" else flight_of(f)) in held for f in person_files])
         tx = np.concatenate([cand[np.concatenate([tr_pos, tr_neg])], pers[~pva]])
         ty = np.concatenate([np.ones(len(tr_pos)), np.zeros(len(tr_neg)), np.ones((~pva).sum())])
         print(f"fold {k + 1}: CNN on {len(ty)} patches ({int(ty.sum())} positive)", file=sys.stderr)
