@@ -28,6 +28,8 @@ public struct ContrastStage {
     private let binned = RowRing()
     public private(set) var binnedRows = 0
     private var binSums: [UInt32] = []
+    /// Per full-resolution column of a block row: R and B sums (16-bit halves), then G sums (`binFast`).
+    private var binColumns: [UInt32] = []
     private var meshes = [BackgroundMesh(), BackgroundMesh(), BackgroundMesh()]
     private var histograms: [UInt32] = []
     /// Ten rows of scratch: Y, Cb, Cr, their three backgrounds, their three inverse scales, and the score.
@@ -122,11 +124,88 @@ public struct ContrastStage {
     /// Binned row `j`: the mean colour of each b × b block (clipped at the frame's edges).
     private mutating func bin(row j: Int, from ring: RowRing) {
         let out = binned.row(j).assumingMemoryBound(to: UInt32.self)
-        let b = binning, w = width, fw = fullWidth
-        if b == 1 {
-            out.update(from: ring.row(j).assumingMemoryBound(to: UInt32.self), count: w)
-            return
+        if binning == 1 {
+            out.update(from: ring.row(j).assumingMemoryBound(to: UInt32.self), count: width)
+        } else if reference {
+            binReference(row: j, from: ring, into: out)
+        } else {
+            binFast(row: j, from: ring, into: out)
         }
+    }
+
+    /// `bin` summing each full-resolution column down the block's rows first (one vectorised pass per row), then
+    /// each block's b column sums: the same integer sums as `binReference`, so the same bytes.
+    private mutating func binFast(row j: Int, from ring: RowRing, into out: UnsafeMutablePointer<UInt32>) {
+        let b = binning, w = width, fw = fullWidth
+        let y0 = j * b, y1 = min(fullHeight, y0 + b)
+        if binColumns.count < 2 * fw { binColumns = [UInt32](repeating: 0, count: 2 * fw) }
+        binColumns.withUnsafeMutableBufferPointer { columns in
+            let rb = columns.baseAddress!, g = columns.baseAddress! + fw
+            for y in y0..<y1 {
+                let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt32.self))
+                RGBContrastKernels.columnSums(p, count: fw, redBlue: rb, green: g, first: y == y0)
+            }
+            let whole = fw / b, rows = y1 - y0
+            switch b {
+            case 2: Self.packBlocks(SIMD2<UInt32>.self, redBlue: rb, green: g, blocks: whole, rows: rows, into: out)
+            case 4: Self.packBlocks(SIMD4<UInt32>.self, redBlue: rb, green: g, blocks: whole, rows: rows, into: out)
+            case 8: Self.packBlocks(SIMD8<UInt32>.self, redBlue: rb, green: g, blocks: whole, rows: rows, into: out)
+            case 16: Self.packBlocks(SIMD16<UInt32>.self, redBlue: rb, green: g, blocks: whole, rows: rows, into: out)
+            default: preconditionFailure("binning \(b) is not 2, 4, 8 or 16")
+            }
+            for x in whole..<w {  // the last, partial block
+                let c0 = x * b, c1 = fw
+                var srb: UInt32 = 0, sg: UInt32 = 0
+                for c in c0..<c1 {
+                    srb &+= rb[c]
+                    sg &+= g[c]
+                }
+                out[x] = Self.blockMean(redBlue: srb, green: sg, pixels: UInt32(rows * (c1 - c0)))
+            }
+        }
+    }
+
+    /// The rounded mean RGBX of a block from its sums (R and B in 16-bit halves).
+    @inline(__always)
+    static func blockMean(redBlue srb: UInt32, green sg: UInt32, pixels n: UInt32) -> UInt32 {
+        let half = n / 2
+        let r = ((srb & 0xFFFF) + half) / n, bl = ((srb &>> 16) + half) / n, gg = (sg + half) / n
+        return UInt32(littleEndian: r | gg << 8 | bl << 16 | 0xFF00_0000)
+    }
+
+    /// Binned pixels of `blocks` whole blocks of `V.scalarCount` columns from their column sums. A block of a full
+    /// block row has a power-of-two pixel count, so its rounding division is a shift (the same quotient).
+    @inline(__always)
+    static func packBlocks<V: SIMD>(
+        _: V.Type, redBlue rb: UnsafePointer<UInt32>, green g: UnsafePointer<UInt32>, blocks: Int, rows: Int,
+        into out: UnsafeMutablePointer<UInt32>
+    ) where V.Scalar == UInt32 {
+        let b = V.scalarCount
+        let n = UInt32(rows * b)
+        let rbRaw = UnsafeRawPointer(rb), gRaw = UnsafeRawPointer(g)
+        if n.nonzeroBitCount == 1 {
+            let shift = UInt32(n.trailingZeroBitCount), half = n / 2
+            for x in 0..<blocks {
+                let o = x &* b &* 4
+                let srb = rbRaw.loadUnaligned(fromByteOffset: o, as: V.self).wrappedSum()
+                let sg = gRaw.loadUnaligned(fromByteOffset: o, as: V.self).wrappedSum()
+                let r = ((srb & 0xFFFF) &+ half) &>> shift, bl = ((srb &>> 16) &+ half) &>> shift
+                let gg = (sg &+ half) &>> shift
+                out[x] = UInt32(littleEndian: r | gg &<< 8 | bl &<< 16 | 0xFF00_0000)
+            }
+        } else {
+            for x in 0..<blocks {
+                let o = x &* b &* 4
+                let srb = rbRaw.loadUnaligned(fromByteOffset: o, as: V.self).wrappedSum()
+                let sg = gRaw.loadUnaligned(fromByteOffset: o, as: V.self).wrappedSum()
+                out[x] = blockMean(redBlue: srb, green: sg, pixels: n)
+            }
+        }
+    }
+
+    /// Reference for `bin` (b > 1): each block's pixels summed block by block, row by row.
+    private mutating func binReference(row j: Int, from ring: RowRing, into out: UnsafeMutablePointer<UInt32>) {
+        let b = binning, w = width, fw = fullWidth
         let y0 = j * b, y1 = min(fullHeight, y0 + b)
         let whole = fw / b  // binned columns made of b full columns
         // Red and blue travel together in 16-bit halves of one 32-bit sum (at most 8 × 8 × 255 < 2¹⁶ per half).
@@ -267,6 +346,30 @@ public struct ContrastStage {
 
 /// The per-pixel part of the contrast stage, kept out of line so its loops vectorise.
 enum RGBContrastKernels {
+    /// Adds (or with `first`, stores) each RGBX pixel's R and B (in the 16-bit halves of one word: at most 16 rows of
+    /// 255 each) and its G to per-column sums.
+    ///
+    /// - Complexity: O(count), no allocation.
+    @inline(never)
+    static func columnSums(
+        _ q: UnsafePointer<UInt32>, count: Int, redBlue rb: UnsafeMutablePointer<UInt32>, green g: UnsafeMutablePointer<UInt32>,
+        first: Bool
+    ) {
+        if first {
+            for x in 0..<count {
+                let v = UInt32(littleEndian: q[x])
+                rb[x] = v & 0x00FF_00FF
+                g[x] = (v &>> 8) & 0xFF
+            }
+        } else {
+            for x in 0..<count {
+                let v = UInt32(littleEndian: q[x])
+                rb[x] &+= v & 0x00FF_00FF
+                g[x] &+= (v &>> 8) & 0xFF
+            }
+        }
+    }
+
     /// Converts `count` RGBX pixels to Y, Cb, Cr planes and writes √(Σ ((value − background) · inverse scale)²).
     ///
     /// - Complexity: O(count), no allocation.

@@ -89,6 +89,47 @@ func contrastScores(_ pixels: [UInt8], width: Int, height: Int, cell: Int, refer
     }
 }
 
+extension ContrastStageTests {
+    /// Binned rows from the fast binning and from its reference, as bytes.
+    static func binnedRows(_ pixels: [UInt8], width: Int, height: Int, reference: Bool) -> (rows: [[Int]], binning: Int) {
+        let ring = RowRing()
+        ring.reserve(rows: height, rowBytes: width * 4)
+        for y in 0..<height {
+            pixels.withUnsafeBytes { ring.row(y).copyMemory(from: $0.baseAddress! + y * width * 4, byteCount: width * 4) }
+        }
+        var p = ContrastParameters()
+        p.cellSize = 16
+        var s = ContrastStage(parameters: p, reference: reference)
+        defer { s.deallocate() }
+        s.begin(width: width, height: height)
+        s.rowsDecoded(height, ring: ring)
+        var rows: [[Int]] = []
+        for y in 0..<s.height { rows.append((0..<s.width).flatMap { s.binnedPixel(x: $0, y: y) }) }
+        return (rows, s.binning)
+    }
+
+    /// Every binning (2, 4, 8, 16), whole and partial last blocks across and down, first and last rows and columns.
+    @Test(arguments: [(1000, 1), (1001, 3), (1999, 2), (2000, 5), (2003, 4), (4000, 9), (4007, 8), (8000, 16), (8015, 17), (8191, 33)])
+    func fastBinningMatchesTheReferenceBitForBit(width: Int, height: Int) {
+        var rng = SplitMix64(seed: UInt64(width * 31 + height))
+        let pixels = rng.bytes(width * height * 4)
+        let fast = Self.binnedRows(pixels, width: width, height: height, reference: false)
+        let reference = Self.binnedRows(pixels, width: width, height: height, reference: true)
+        #expect(fast.binning == ContrastStage.binning(width: width))
+        #expect(fast.rows.count == (height + fast.binning - 1) / fast.binning)
+        #expect(fast.rows == reference.rows)
+    }
+
+    @Test func fastBinningOfWhiteAt16x16DoesNotOverflow() {
+        let (w, h) = (8000, 16)
+        let pixels = [UInt8](repeating: 255, count: w * h * 4)
+        let fast = Self.binnedRows(pixels, width: w, height: h, reference: false)
+        #expect(fast.binning == 16)
+        #expect(fast.rows == Self.binnedRows(pixels, width: w, height: h, reference: true).rows)
+        #expect(fast.rows[0].allSatisfy { $0 == 255 })
+    }
+}
+
 @Suite struct BackgroundMeshTests {
     @Test(arguments: [(5, 3, 2), (40, 30, 8), (100, 17, 16)])
     func rowInterpolationMatchesTheBilinearFormula(width: Int, height: Int, cell: Int) {
