@@ -38,8 +38,9 @@ let package = Package(
         .target(name: "SpotterImaging", dependencies: ["CCodecs"]),
         // Kernels, detectors, blobs, ranking, the per-frame scanner and the batch driver.
         .target(name: "SpotterDetection", dependencies: ["SpotterImaging", "CCodecs", "SpotterKernelsAVX2"]),
-        // The patch CNN's kernels for x86-64-v3 (haswell: AVX2 + FMA), called only after a run-time CPU check. No
-        // cross-module optimisation, so none of this code is inlined into or shared with the baseline modules.
+        // Kernels for x86-64-v3 (haswell: AVX2 + FMA): the patch CNN's, and the RX score and contrast binning loops
+        // (same bits as their baseline builds), called only after a run-time CPU check. No cross-module
+        // optimisation, so none of this code is inlined into or shared with the baseline modules.
         .target(name: "SpotterKernelsAVX2", swiftSettings: avx2Flags),
         // Labelled datasets (labels.json) and the evaluation protocol: matching, recall at FPPI, AP, F1, frame AP.
         .target(name: "SpotterEval"),

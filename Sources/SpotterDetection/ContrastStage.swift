@@ -1,4 +1,5 @@
 import SpotterImaging
+import SpotterKernelsAVX2
 
 /// Centre–surround colour contrast over a frame streamed in bands: each pixel against a robust local background of
 /// luma and chroma, score = √(z_Y² + z_Cb² + z_Cr²), each z = (value − background) / scale from a `BackgroundMesh`.
@@ -19,6 +20,8 @@ import SpotterImaging
 public struct ContrastStage {
     public var parameters: ContrastParameters
     public var reference: Bool
+    /// Bin with the x86-64-v3 build of the column sums (same sums; `KernelMode.avx2`).
+    public var avx2 = KernelMode.avx2
     /// Binned frame size (the stage works on it) and the binning factor.
     public private(set) var width = 0
     public private(set) var height = 0
@@ -143,7 +146,11 @@ public struct ContrastStage {
             let rb = columns.baseAddress!, g = columns.baseAddress! + fw
             for y in y0..<y1 {
                 let p = UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt32.self))
-                RGBContrastKernels.columnSums(p, count: fw, redBlue: rb, green: g, first: y == y0)
+                if avx2 {
+                    ContrastKernelsAVX2.columnSums(p, count: fw, redBlue: rb, green: g, first: y == y0)
+                } else {
+                    RGBContrastKernels.columnSums(p, count: fw, redBlue: rb, green: g, first: y == y0)
+                }
             }
             let whole = fw / b, rows = y1 - y0
             switch b {

@@ -1,3 +1,5 @@
+import CCodecs
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,4 +14,17 @@ public enum KernelMode {
         let s = String(cString: v)
         return !(s.isEmpty || s == "0")
     }()
+
+    /// Whether the detector kernels that have an x86-64-v3 build (`SpotterKernelsAVX2`) use it: the CPU runs AVX2 and
+    /// FMA code (`spc_cpu_has_avx2_fma`), and `SPOTTER_NO_AVX2` is unset, empty or "0". Those kernels give the same bits
+    /// as the baseline ones; the switch is there to measure them and to bisect.
+    public static let avx2: Bool = {
+        guard cpuHasAVX2 else { return false }
+        guard let v = getenv("SPOTTER_NO_AVX2") else { return true }
+        let s = String(cString: v)
+        return s.isEmpty || s == "0"
+    }()
+
+    /// Whether this CPU (and OS) runs x86-64-v3 code (`spc_cpu_has_avx2_fma`: CPUID and XCR0).
+    public static let cpuHasAVX2: Bool = spc_cpu_has_avx2_fma() != 0
 }

@@ -1,4 +1,5 @@
 import SpotterImaging
+import SpotterKernelsAVX2
 
 /// Global RX colour anomaly over a frame streamed in bands: squared Mahalanobis distance of every pixel to the
 /// frame's colour mean and covariance.
@@ -19,6 +20,8 @@ import SpotterImaging
 public struct RXGlobalStage {
     public var parameters: RXParameters
     public var reference: Bool
+    /// Score with the x86-64-v3 build of the kernel (same bits; `KernelMode.avx2`).
+    public var avx2 = KernelMode.avx2
     private var moments = ColourMoments()
     private var scores: UnsafeMutablePointer<Float>
     private var scoresCapacity = 0
@@ -71,7 +74,7 @@ public struct RXGlobalStage {
             if reference {
                 _ = RXKernels.scoreReference(p, count: width, model: model, threshold: threshold, into: scores)
                 RunBuilder.runsReference(scores, count: width, threshold: threshold, into: &runs)
-            } else if RXKernels.score(p, count: width, model: model, threshold: threshold, into: scores) {
+            } else if RXKernels.score(p, count: width, model: model, threshold: threshold, into: scores, avx2: avx2) {
                 RunBuilder.runs(scores, count: width, threshold: threshold, into: &runs)
             }
             if !runs.isEmpty { labeler.add(row: y, runs: runs) }

@@ -91,7 +91,9 @@ func contrastScores(_ pixels: [UInt8], width: Int, height: Int, cell: Int, refer
 
 extension ContrastStageTests {
     /// Binned rows from the fast binning and from its reference, as bytes.
-    static func binnedRows(_ pixels: [UInt8], width: Int, height: Int, reference: Bool) -> (rows: [[Int]], binning: Int) {
+    static func binnedRows(
+        _ pixels: [UInt8], width: Int, height: Int, reference: Bool, avx2: Bool = false
+    ) -> (rows: [[Int]], binning: Int) {
         let ring = RowRing()
         ring.reserve(rows: height, rowBytes: width * 4)
         for y in 0..<height {
@@ -100,6 +102,7 @@ extension ContrastStageTests {
         var p = ContrastParameters()
         p.cellSize = 16
         var s = ContrastStage(parameters: p, reference: reference)
+        s.avx2 = avx2
         defer { s.deallocate() }
         s.begin(width: width, height: height)
         s.rowsDecoded(height, ring: ring)
@@ -118,6 +121,9 @@ extension ContrastStageTests {
         #expect(fast.binning == ContrastStage.binning(width: width))
         #expect(fast.rows.count == (height + fast.binning - 1) / fast.binning)
         #expect(fast.rows == reference.rows)
+        if KernelMode.cpuHasAVX2 {
+            #expect(Self.binnedRows(pixels, width: width, height: height, reference: false, avx2: true).rows == reference.rows)
+        }
     }
 
     @Test func fastBinningOfWhiteAt16x16DoesNotOverflow() {
@@ -127,6 +133,9 @@ extension ContrastStageTests {
         #expect(fast.binning == 16)
         #expect(fast.rows == Self.binnedRows(pixels, width: w, height: h, reference: true).rows)
         #expect(fast.rows[0].allSatisfy { $0 == 255 })
+        if KernelMode.cpuHasAVX2 {
+            #expect(Self.binnedRows(pixels, width: w, height: h, reference: false, avx2: true).rows == fast.rows)
+        }
     }
 }
 

@@ -78,6 +78,35 @@ func sampleModel(seed: UInt64) -> RXModel {
         #expect(referenceAny == fastAny)
     }
 
+    /// The x86-64-v3 build of `score` gives the baseline's bits (not just the reference's within tolerance), so the
+    /// scan's output does not depend on the CPU: every tail, pixels right at the threshold, and extreme colours.
+    @Test(.enabled(if: KernelMode.cpuHasAVX2), arguments: tailWidths)
+    func scoreAVX2MatchesTheBaselineBitForBit(width: Int) {
+        var row = randomRGBX(width, seed: UInt64(width) &+ 7)
+        for i in stride(from: 0, to: width, by: 5) { row[4 * i] = 255; row[4 * i + 1] = 0 }  // far from the mean
+        for seed in [UInt64(5), 17] {
+            let model = sampleModel(seed: seed)
+            var baseline = [Float](repeating: -1, count: width + 1), avx2 = [Float](repeating: -1, count: width + 1)
+            // A threshold equal to one pixel's score, so ">=" is exercised at equality.
+            var threshold: Float = 9
+            if width > 0 { threshold = row.withUnsafeBufferPointer { model.distance($0[0], $0[1], $0[2]) } }
+            var baselineAny = false, avx2Any = false
+            row.withUnsafeBufferPointer { p in
+                baseline.withUnsafeMutableBufferPointer { b in
+                    baselineAny = RXKernels.score(p.baseAddress!, count: width, model: model, threshold: threshold, into: b.baseAddress!)
+                }
+                avx2.withUnsafeMutableBufferPointer { a in
+                    avx2Any = RXKernels.score(
+                        p.baseAddress!, count: width, model: model, threshold: threshold, into: a.baseAddress!, avx2: true)
+                }
+            }
+            #expect(baseline.map(\.bitPattern) == avx2.map(\.bitPattern))
+            #expect(avx2[width] == -1, "wrote past the end")
+            #expect(avx2Any == baselineAny)
+            #expect(avx2Any == (width > 0))
+        }
+    }
+
     @Test func modelMatchesHandComputedDistance() {
         // Four pixels: mean (2, 4, 6); per-channel variance 2, 8, 0 (+ floor 1) and no correlation between 0 and 1.
         var m = ColourMoments()
