@@ -53,28 +53,37 @@ public enum ColourFeatures {
         let iN = Float(max(inside.n, 1))
         let inR = Float(inside.r), inG = Float(inside.g), inB = Float(inside.b)
         // The inside pixel farthest from the ring's mean colour, and how many are at least half as far.
-        let insideRows = stride(from: max(y0, blob.minY), to: max(max(y0, blob.minY), min(y1, blob.maxY + 1)), by: step)
-        let insideColumns = stride(from: blob.minX, through: blob.maxX, by: step)
-        func distance(_ p: UnsafeMutablePointer<UInt8>, _ x: Int) -> (Float, (Float, Float, Float)) {
-            let r = Float(p[4 * x]), g = Float(p[4 * x + 1]), b = Float(p[4 * x + 2])
-            let (l, cb, cr) = ycc(r, g, b)
-            let d = ((l - ringMeanY) * (l - ringMeanY) + (cb - ringMeanCb) * (cb - ringMeanCb)
-                + (cr - ringMeanCr) * (cr - ringMeanCr)).squareRoot()
-            return (d, (r, g, b))
-        }
+        let insideTop = max(y0, blob.minY), insideBottom = max(insideTop, min(y1, blob.maxY + 1))
+        let insideRows = stride(from: insideTop, to: insideBottom, by: step)
         var peakDistance: Float = 0
         var peak: (Float, Float, Float) = (inR / iN, inG / iN, inB / iN)
-        for y in insideRows {
-            let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
-            for x in insideColumns {
-                let (d, rgb) = distance(p, x)
-                if d > peakDistance { peakDistance = d; peak = rgb }
-            }
-        }
         var halfCount = 0
-        for y in insideRows {
-            let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
-            for x in insideColumns where distance(p, x).0 >= peakDistance / 2 { halfCount += 1 }
+        // The inside pixels: rows `insideRows`, columns minX, minX + step, … through maxX.
+        let columns = (blob.maxX - blob.minX) / step + 1
+        let pixels = (insideBottom - insideTop + step - 1) / step * columns
+        if pixels > 0 {
+            // Each inside pixel's distance once, row by row into scratch; then the first farthest, then the count.
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: pixels) { scratch in
+                let d = scratch.baseAddress!
+                var k = 0
+                for y in insideRows {
+                    ColourFeatureKernels.distances(
+                        UnsafePointer(ring.row(y).assumingMemoryBound(to: UInt32.self)) + blob.minX, count: columns,
+                        step: step, from: (ringMeanY, ringMeanCb, ringMeanCr), into: d + k)
+                    k += columns
+                }
+                var farthest = -1
+                for i in 0..<pixels where d[i] > peakDistance {
+                    peakDistance = d[i]
+                    farthest = i
+                }
+                if farthest >= 0 {
+                    let y = insideTop + (farthest / columns) * step, x = blob.minX + (farthest % columns) * step
+                    let p = ring.row(y).assumingMemoryBound(to: UInt8.self)
+                    peak = (Float(p[4 * x]), Float(p[4 * x + 1]), Float(p[4 * x + 2]))
+                }
+                halfCount = ColourFeatureKernels.count(d, pixels, atLeast: peakDistance / 2)
+            }
         }
         let halfArea = Float(halfCount * step * step)
         let dY = inMeanY - ringMeanY, dCb = inMeanCb - ringMeanCb, dCr = inMeanCr - ringMeanCr
@@ -140,11 +149,35 @@ public enum ColourFeatures {
 
     /// Sums of R, G, B and their products over sampled pixels: enough for the mean and spread of any linear colour
     /// space (Y, Cb, Cr here) without converting each pixel.
-    struct RGBMoments {
+    struct RGBMoments: Equatable {
         var n = 0, r = 0, g = 0, b = 0, rr = 0, gg = 0, bb = 0, rg = 0, rb = 0, gb = 0
 
+        /// Adds the pixels `a, a + step, …` below `e`. Contiguous pixels (step 1) go through the vectorised
+        /// `RXKernels.accumulate` (the same integer sums); others one at a time.
         @inline(__always)
         mutating func add(_ p: UnsafePointer<UInt32>, from a: Int, to e: Int, step: Int) {
+            guard e > a else { return }
+            guard step == 1 else { return addStrided(p, from: a, to: e, step: step) }
+            var m = ColourMoments()
+            RXKernels.accumulate(UnsafeRawPointer(p + a).assumingMemoryBound(to: UInt8.self), count: e - a, into: &m)
+            n &+= Int(m.count); r &+= Int(m.s0); g &+= Int(m.s1); b &+= Int(m.s2)
+            rr &+= Int(m.s00); gg &+= Int(m.s11); bb &+= Int(m.s22); rg &+= Int(m.s01); rb &+= Int(m.s02); gb &+= Int(m.s12)
+        }
+
+        @inline(__always)
+        mutating func addStrided(_ p: UnsafePointer<UInt32>, from a: Int, to e: Int, step: Int) {
+            var x = a
+            while x < e {
+                let v = UInt32(littleEndian: p[x])
+                let cr = Int(v & 0xFF), cg = Int((v &>> 8) & 0xFF), cb = Int((v &>> 16) & 0xFF)
+                n &+= 1; r &+= cr; g &+= cg; b &+= cb
+                rr &+= cr &* cr; gg &+= cg &* cg; bb &+= cb &* cb; rg &+= cr &* cg; rb &+= cr &* cb; gb &+= cg &* cb
+                x &+= step
+            }
+        }
+
+        /// Reference for `add`: one pixel at a time.
+        mutating func addReference(_ p: UnsafePointer<UInt32>, from a: Int, to e: Int, step: Int) {
             var x = a
             while x < e {
                 let v = UInt32(littleEndian: p[x])
@@ -185,5 +218,40 @@ public enum ColourFeatures {
         }
         c.features[rxPeakIndex] = max(0, d2(c.peakColour)).squareRoot()
         c.features[rxMeanIndex] = max(0, d2(c.meanColour)).squareRoot()
+    }
+}
+
+/// The per-pixel loops of `ColourFeatures.compute`, kept out of line so they vectorise.
+enum ColourFeatureKernels {
+    /// Writes, for `count` RGBX pixels `step` apart from `q`, the Euclidean distance of the pixel's Y-Cb-Cr from
+    /// `mean` (Y, Cb, Cr), with exactly the arithmetic of `ColourFeatures.ycc` and the distance it is used in.
+    ///
+    /// - Complexity: O(count), no allocation.
+    @inline(never)
+    static func distances(
+        _ q: UnsafePointer<UInt32>, count: Int, step: Int, from mean: (Float, Float, Float), into out: UnsafeMutablePointer<Float>
+    ) {
+        let m0 = mean.0, m1 = mean.1, m2 = mean.2
+        @inline(__always) func distance(_ v: UInt32) -> Float {
+            let r = Float(Int32(bitPattern: v & 0xFF)), g = Float(Int32(bitPattern: (v &>> 8) & 0xFF))
+            let b = Float(Int32(bitPattern: (v &>> 16) & 0xFF))
+            let (l, cb, cr) = ColourFeatures.ycc(r, g, b)
+            return ((l - m0) * (l - m0) + (cb - m1) * (cb - m1) + (cr - m2) * (cr - m2)).squareRoot()
+        }
+        if step == 1 {
+            for i in 0..<count { out[i] = distance(UInt32(littleEndian: q[i])) }
+        } else {
+            for i in 0..<count { out[i] = distance(UInt32(littleEndian: q[i &* step])) }
+        }
+    }
+
+    /// How many of `values[0..<count]` are at least `threshold`.
+    ///
+    /// - Complexity: O(count), no allocation.
+    @inline(never)
+    static func count(_ values: UnsafePointer<Float>, _ count: Int, atLeast threshold: Float) -> Int {
+        var n: UInt32 = 0
+        for i in 0..<count { n &+= values[i] >= threshold ? 1 : 0 }
+        return Int(n)
     }
 }
