@@ -156,6 +156,19 @@ public enum RXKernels {
 }
 
 extension RXKernels {
+    /// `accumulate`, or with `avx2` (only where `KernelMode.avx2` allows it) the same 32-bit lane sums built for
+    /// x86-64-v3: the same integers.
+    @inline(__always)
+    public static func accumulate(_ p: UnsafePointer<UInt8>, count: Int, into m: inout ColourMoments, avx2: Bool) {
+        guard avx2 else { return accumulate(p, count: count, into: &m) }
+        precondition(count <= 66_051)
+        let s = RXKernelsAVX2.sums(UnsafeRawPointer(p).assumingMemoryBound(to: UInt32.self), count: count)
+        m.count += Int64(count)
+        m.s0 += Int64(s.0); m.s1 += Int64(s.1); m.s2 += Int64(s.2)
+        m.s00 += Int64(s.3); m.s01 += Int64(s.4); m.s02 += Int64(s.5)
+        m.s11 += Int64(s.6); m.s12 += Int64(s.7); m.s22 += Int64(s.8)
+    }
+
     /// `score`, or with `avx2` (only where `KernelMode.avx2` allows it) the same loop built for x86-64-v3, which gives
     /// the same bits eight pixels at a time.
     @inline(__always)

@@ -62,7 +62,7 @@ public struct RXGlobalStage {
             if reference {
                 RXKernels.accumulateReference(p, count: width, into: &moments)
             } else {
-                RXKernels.accumulate(p, count: width, into: &moments)
+                RXKernels.accumulate(p, count: width, into: &moments, avx2: avx2)
             }
         }
         guard let model = RXModel(moments, floor: parameters.covarianceFloor) else { return }

@@ -41,6 +41,17 @@ func sampleModel(seed: UInt64) -> RXModel {
         #expect(fast.count == Int64(width))
     }
 
+    @Test(.enabled(if: KernelMode.cpuHasAVX2), arguments: tailWidths + [65_535])
+    func accumulateAVX2MatchesTheReferenceBitForBit(width: Int) {
+        let row = width == 65_535 ? [UInt8](repeating: 255, count: width * 4) : randomRGBX(width, seed: UInt64(width) &+ 12)
+        var avx2 = ColourMoments(), reference = ColourMoments()
+        row.withUnsafeBufferPointer { p in
+            RXKernels.accumulate(p.baseAddress!, count: width, into: &avx2, avx2: true)
+            RXKernels.accumulateReference(p.baseAddress!, count: width, into: &reference)
+        }
+        #expect(avx2 == reference)
+    }
+
     @Test func accumulateIsExactAtTheWidestAllowedRowOfWhite() {
         // 65,535 pixels of (255, 255, 255): the 32-bit lane sums sit right below overflow.
         let width = 65_535
