@@ -294,7 +294,7 @@ public struct ContrastStage {
             if reference {
                 RunBuilder.runsReference(score, count: width, threshold: level, into: &runs)
             } else {
-                RunBuilder.runs(score, count: width, threshold: level, into: &runs)
+                RunBuilder.runs(score, count: width, threshold: level, into: &runs, avx2: avx2)
             }
             if !runs.isEmpty { labelers[i].add(row: y, runs: runs) }
         }

@@ -75,7 +75,7 @@ public struct RXGlobalStage {
                 _ = RXKernels.scoreReference(p, count: width, model: model, threshold: threshold, into: scores)
                 RunBuilder.runsReference(scores, count: width, threshold: threshold, into: &runs)
             } else if RXKernels.score(p, count: width, model: model, threshold: threshold, into: scores, avx2: avx2) {
-                RunBuilder.runs(scores, count: width, threshold: threshold, into: &runs)
+                RunBuilder.runs(scores, count: width, threshold: threshold, into: &runs, avx2: avx2)
             }
             if !runs.isEmpty { labeler.add(row: y, runs: runs) }
         }

@@ -21,30 +21,28 @@ public enum RunBuilder {
         }
     }
 
-    /// Same runs as the reference, skipping stretches without hits a chunk at a time.
+    /// Same runs as the reference: skips to each run's first pixel with `ThresholdKernels.firstAtLeast` (a vector
+    /// compare per eight values, or with `avx2` per 32), then extends the run one pixel at a time.
+    ///
+    /// - Complexity: O(count), no allocation beyond `runs`' growth.
     public static func runs(
-        _ values: UnsafePointer<Float>, count: Int, threshold: Float, into runs: inout [Run]
+        _ values: UnsafePointer<Float>, count: Int, threshold: Float, into runs: inout [Run], avx2: Bool = false
     ) {
-        var open = false
-        var run = Run(x0: 0, x1: 0, scoreSum: 0, peak: 0, peakX: 0)
-        var last = -2
-        ThresholdKernels.forEachAtLeast(values, count: count, threshold: threshold) { i in
-            let v = values[i]
-            if open && i == last + 1 {
+        var i = 0
+        while true {
+            i = ThresholdKernels.firstAtLeast(values, from: i, count: count, threshold: threshold, avx2: avx2)
+            if i >= count { return }
+            let first = values[i]
+            var run = Run(x0: i, x1: i + 1, scoreSum: Double(first), peak: first, peakX: i)
+            i += 1
+            while i < count {
+                let v = values[i]
+                guard v >= threshold else { break }
                 run.scoreSum += Double(v)
                 if v > run.peak { run.peak = v; run.peakX = i }
-            } else {
-                if open {
-                    run.x1 = last + 1
-                    runs.append(run)
-                }
-                run = Run(x0: i, x1: i + 1, scoreSum: Double(v), peak: v, peakX: i)
-                open = true
+                i += 1
             }
-            last = i
-        }
-        if open {
-            run.x1 = last + 1
+            run.x1 = i
             runs.append(run)
         }
     }

@@ -139,20 +139,34 @@ func sampleModel(seed: UInt64) -> RXModel {
 }
 
 @Suite struct ThresholdKernelTests {
+    /// Every start and every hit position of the row, at both ends and in the vector tails, baseline and AVX2.
     @Test(arguments: tailWidths)
-    func forEachAtLeastMatchesReference(width: Int) {
+    func firstAtLeastMatchesReference(width: Int) {
         var rng = SplitMix64(seed: UInt64(width) &+ 7)
         var values = (0..<width).map { _ in Float(rng.below(1000)) / 100 }
-        // Hits at both ends and somewhere in a vector tail.
         if width > 0 { values[0] = 50; values[width - 1] = 50 }
         if width > 10 { values[width - 2] = 60 }
-        var fast: [Int] = [], reference: [Int] = []
+        if width > 40 { values[width / 2] = 9.5 }  // equal to the threshold
+        let avx2 = KernelMode.cpuHasAVX2 ? [false, true] : [false]
         values.withUnsafeBufferPointer { p in
-            ThresholdKernels.forEachAtLeast(p.baseAddress!, count: width, threshold: 9.5) { fast.append($0) }
-            ThresholdKernels.forEachAtLeastReference(p.baseAddress!, count: width, threshold: 9.5) { reference.append($0) }
+            for start in 0...width {
+                let reference = ThresholdKernels.firstAtLeastReference(p.baseAddress!, from: start, count: width, threshold: 9.5)
+                #expect(reference == (start..<width).first { values[$0] >= 9.5 } ?? width)
+                for a in avx2 {
+                    let fast = ThresholdKernels.firstAtLeast(p.baseAddress!, from: start, count: width, threshold: 9.5, avx2: a)
+                    #expect(fast == reference, "start \(start), avx2 \(a)")
+                }
+            }
         }
-        #expect(fast == reference)
-        #expect(reference == values.indices.filter { values[$0] >= 9.5 })
+    }
+
+    @Test(arguments: tailWidths)
+    func firstAtLeastSkipsLongStretchesWithoutHits(width: Int) {
+        let values = [Float](repeating: 1, count: width)
+        let avx2 = KernelMode.cpuHasAVX2 ? [false, true] : [false]
+        values.withUnsafeBufferPointer { p in
+            for a in avx2 { #expect(ThresholdKernels.firstAtLeast(p.baseAddress!, from: 0, count: width, threshold: 2, avx2: a) == width) }
+        }
     }
 
     @Test(arguments: tailWidths)
@@ -160,11 +174,14 @@ func sampleModel(seed: UInt64) -> RXModel {
         var rng = SplitMix64(seed: UInt64(width) &+ 3)
         let values = (0..<width).map { _ in rng.below(3) == 0 ? Float(5 + rng.below(50)) : 0 }
         var fast: [Run] = [], reference: [Run] = []
+        var avx2: [Run] = []
         values.withUnsafeBufferPointer { p in
             RunBuilder.runs(p.baseAddress!, count: width, threshold: 1, into: &fast)
             RunBuilder.runsReference(p.baseAddress!, count: width, threshold: 1, into: &reference)
+            if KernelMode.cpuHasAVX2 { RunBuilder.runs(p.baseAddress!, count: width, threshold: 1, into: &avx2, avx2: true) }
         }
         #expect(fast == reference)
+        if KernelMode.cpuHasAVX2 { #expect(avx2 == reference) }
         let covered = reference.reduce(0) { $0 + $1.x1 - $1.x0 }
         #expect(covered == values.filter { $0 >= 1 }.count)
     }
