@@ -28,8 +28,8 @@ public final class BoostedTrees: Sendable {
         var value: Double
     }
 
-    struct File: Decodable {
-        struct Tree: Decodable {
+    struct File: Decodable, Equatable {
+        struct Tree: Decodable, Equatable {
             var feature: [Int]
             var threshold: [Double]
             var left: [Int]
@@ -60,10 +60,14 @@ public final class BoostedTrees: Sendable {
             throw LoadError(path: path, message: "cannot read the model file")
         }
         let file: File
-        do {
-            file = try JSONDecoder().decode(File.self, from: data)
-        } catch {
-            throw LoadError(path: path, message: "not a spotter-gbt model (\(error))")
+        if let fast = data.withUnsafeBytes({ File.readFast($0) }) {
+            file = fast
+        } else {
+            do {
+                file = try JSONDecoder().decode(File.self, from: data)
+            } catch {
+                throw LoadError(path: path, message: "not a spotter-gbt model (\(error))")
+            }
         }
         guard file.format == "spotter-gbt-1" else {
             throw LoadError(path: path, message: "format \(file.format), expected spotter-gbt-1")
