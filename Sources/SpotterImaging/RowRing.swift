@@ -9,7 +9,7 @@ public final class RowRing {
     @exclusivity(unchecked) public private(set) var capacity = 0
     @exclusivity(unchecked) public private(set) var rowBytes = 0
     @exclusivity(unchecked) public private(set) var stride = 0
-    @exclusivity(unchecked) private var storage: UnsafeMutableRawPointer?
+    @exclusivity(unchecked) @usableFromInline var storage: UnsafeMutableRawPointer?
     private var allocated = 0
 
     public init() {}
@@ -31,8 +31,8 @@ public final class RowRing {
         self.stride = stride
     }
 
-    /// The slot holding frame row `y`.
-    @inline(__always)
+    /// The slot holding frame row `y`. Inlinable: the detection stages call it for every row and every candidate.
+    @inlinable @inline(__always)
     public func row(_ y: Int) -> UnsafeMutableRawPointer {
         storage! + (y % capacity) * stride
     }
