@@ -22,7 +22,6 @@ import argparse
 import csv
 import hashlib
 import json
-import re
 import sys
 import time
 
@@ -31,6 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import make_split
 from protocol import as_scan, evaluate_frames, iou, logit
 
 CROP = 24  # network input side
@@ -39,8 +39,8 @@ VIEWS = 1  # 1: the native centre crop; 2: also the 2x2-averaged 48x48 surroundi
 
 
 def group_of(name):
-    m = re.match(r"([a-z]+_[A-Z]\d+)", name.split("/")[-1])
-    return m.group(1) if m else name
+    """The source video (or photo batch) of a frame's path, the unit the split and the CV folds keep whole."""
+    return make_split.group_of(name.split("/")[-1])
 
 
 def need():
@@ -49,20 +49,22 @@ def need():
 
 
 class PatchNet(nn.Module):
-    """Three strided 3x3 convolutions and one dense layer."""
+    """Strided 3x3 convolutions (ReLU, padding 1) of the given widths, then one dense layer."""
 
     def __init__(self, widths=(12, 16, 24), inputs=3):
         super().__init__()
-        a, b, c = widths
-        self.conv1 = nn.Conv2d(inputs, a, 3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(a, b, 3, stride=2, padding=1)
-        self.conv3 = nn.Conv2d(b, c, 3, stride=2, padding=1)
-        self.fc = nn.Linear(c * 3 * 3, 1)
+        self.convs = []
+        side, previous = CROP, inputs
+        for i, w in enumerate(widths):
+            conv = nn.Conv2d(previous, w, 3, stride=2, padding=1)
+            setattr(self, f"conv{i + 1}", conv)
+            self.convs.append(conv)
+            side, previous = (side - 1) // 2 + 1, w
+        self.fc = nn.Linear(previous * side * side, 1)
 
     def forward(self, x):
-        x = F.relu(self.conv1(x))
-        x = F.relu(self.conv2(x))
-        x = F.relu(self.conv3(x))
+        for conv in self.convs:
+            x = F.relu(conv(x))
         return self.fc(torch.flatten(x, 1)).squeeze(1)
 
 
@@ -268,7 +270,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--version", required=True)
     ap.add_argument("--epochs", type=int, default=4)
-    ap.add_argument("--widths", default="12,16,24")
+    ap.add_argument("--widths", default="12,16,24",
+                    help="output channels of each stride-2 3x3 convolution (any number of them)")
     ap.add_argument("--tight-iou", type=float, default=0.2)
     ap.add_argument("--seed", type=int, default=20261129)
     ap.add_argument("--std-floor", type=float, default=0.02, help="least spread in per-patch normalisation")
@@ -361,10 +364,12 @@ def main():
         offset += a.size
         return start
     side = CROP
-    for name, conv in (("conv1", model.conv1), ("conv2", model.conv2), ("conv3", model.conv3)):
-        out_side = (side + 2 * 1 - 3) // 2 + 1
-        layers.append({"type": "conv2d", "name": name, "in_channels": conv.in_channels, "out_channels": conv.out_channels,
-                       "kernel": 3, "stride": 2, "padding": 1, "activation": "relu", "in_side": side, "out_side": out_side,
+    for i, conv in enumerate(model.convs):
+        stride = conv.stride[0]
+        out_side = (side + 2 * 1 - 3) // stride + 1
+        layers.append({"type": "conv2d", "name": f"conv{i + 1}", "in_channels": conv.in_channels,
+                       "out_channels": conv.out_channels, "kernel": 3, "stride": stride, "padding": 1,
+                       "activation": "relu", "in_side": side, "out_side": out_side,
                        "weight_offset": put(conv.weight), "weight_shape": list(conv.weight.shape),
                        "bias_offset": put(conv.bias)})
         side = out_side
