@@ -29,7 +29,8 @@ public enum ColourFeatures {
     ) -> (features: [Float], peak: (Float, Float, Float), mean: (Float, Float, Float)) {
         let x0 = max(0, blob.minX - m), x1 = min(width, blob.maxX + 1 + m)
         let y0 = max(rows.lowerBound, blob.minY - m), y1 = max(max(rows.lowerBound, blob.minY - m), min(rows.upperBound, blob.maxY + 1 + m))
-        // Large boxes are sampled on a grid, so no candidate costs more than about 500 pixel visits.
+        // Regions (box and ring) under 2,048 pixels are read whole, larger ones on a grid of step ⌊√(area / 512)⌋, so
+        // no candidate costs more than 2,048 pixel visits.
         let step = max(1, Int((Double((x1 - x0) * max(1, y1 - y0)) / 512).squareRoot()))
         var inside = RGBMoments(), around = RGBMoments()
         for y in stride(from: y0, to: y1, by: step) {

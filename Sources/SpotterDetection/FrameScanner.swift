@@ -232,7 +232,11 @@ public final class FrameScanner {
         let end = available(decoded: info.height)
         tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: ready) { make($0, $1, end) }
         var candidates = tracker.finish()
-        if getenv("SPOTTER_DEBUG_TRACKER") != nil { print("tracker: measured \(tracker.measured), dropped \(tracker.dropped), kept \(candidates.count)") }
+        if getenv("SPOTTER_DEBUG_TRACKER") != nil {
+            // Diagnostics go to stderr: stdout carries the results.
+            let line = "tracker: measured \(tracker.measured), dropped \(tracker.dropped), kept \(candidates.count)\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+        }
         let model = rx.finalModel
         for i in candidates.indices {
             ColourFeatures.finish(&candidates[i], model: model)
