@@ -28,6 +28,8 @@ public struct Candidate: Sendable {
     /// When the profile has a patch classifier (or patches are requested): the square patch centred on the candidate
     /// (`PatchSampler`), RGB for colour frames, single-channel samples as decoded for thermal ones.
     public var patch: [UInt8] = []
+    /// The candidate's place in the scan's `PatchQueue` while its patch waits for the rows under it (-1: none).
+    var patchTicket = -1
 
     public init(kind: CandidateKind, blob: Blob, features: [Float]) {
         self.kind = kind

@@ -21,6 +21,7 @@ public final class FrameScanner {
     private var coldLabelers: [RunLabeler] = []
     private var tracker: CandidateTracker
     private var closed: [Blob] = []
+    private var patchQueue = PatchQueue()
     /// Rows of margin below and above a candidate its features look at, plus the tallest box measured whole.
     private static let tallestMeasured = 96
 
@@ -133,20 +134,20 @@ public final class FrameScanner {
         return (w, h)
     }
 
-    /// Rows the ring keeps for candidate features on top of what the detectors need.
+    /// Rows the ring keeps for candidate features on top of what the detectors need, and `patchSide` more for the
+    /// patches (`PatchQueue`). Candidates are measured as if those last rows were not there (`measured`), so every
+    /// feature is the same with or without patches.
     private func featureRows(_ settings: CandidateSettings) -> Int {
         2 * settings.ringWidth + Self.tallestMeasured + settings.patchSide
     }
 
-    /// Rows below a candidate's box that must be decoded before it is measured: its feature ring, and with patches
-    /// the rows under its patch (a patch cut earlier would repeat its last decoded row over its bottom, and differ from
-    /// the whole-frame patches the classifier was trained on).
-    private func measuringMargin(_ settings: CandidateSettings) -> Int {
-        settings.patchSide > 0 ? max(settings.ringWidth, settings.patchSide / 2 + 1) : settings.ringWidth
-    }
-
     /// Rows the ring holds after `decoded` rows have been decoded.
     private func available(decoded: Int) -> Range<Int> { max(0, decoded - ring.capacity)..<decoded }
+
+    /// The rows candidates are measured from: those the ring would hold without the rows it keeps for patches.
+    private func measured(decoded: Int, _ settings: CandidateSettings) -> Range<Int> {
+        max(0, decoded - (ring.capacity - settings.patchSide))..<decoded
+    }
 
     // MARK: RGB
 
@@ -155,7 +156,7 @@ public final class FrameScanner {
         let (width, height) = Self.scoredSize(info)
         let settings = options.rgbCandidates
         let margin = settings.ringWidth
-        let ready = measuringMargin(settings)
+        let ready = settings.ringWidth  // with or without patches (see `PatchQueue`)
         let featureRows = featureRows(settings)
         tracker.limit = settings.maxPerSource
         let useContrast = options.contrast.enabled
@@ -180,10 +181,15 @@ public final class FrameScanner {
             var c = Candidate(kind: kind, blob: blob, features: f)
             c.peakColour = peak
             c.meanColour = mean
-            if settings.patchSide > 0 {
-                c.patch = PatchSampler.patch(side: settings.patchSide, blob: blob, ring: ring, rows: rows, width: width)
-            }
+            if settings.patchSide > 0 { c.patchTicket = self.patchQueue.enqueue(blob) }
             return c
+        }
+        patchQueue.reset(side: settings.patchSide)
+        let cutPatches = { [self] (decoded: Int, firstRowKept: Int, rows: Range<Int>) in
+            guard settings.patchSide > 0 else { return }
+            patchQueue.cut(decoded: decoded, height: height, firstRowKept: firstRowKept, rows: rows) { blob, rows in
+                PatchSampler.patch(side: settings.patchSide, blob: blob, ring: ring, rows: rows, width: width)
+            }
         }
         func collect() {
             closed.removeAll(keepingCapacity: true)
@@ -204,10 +210,12 @@ public final class FrameScanner {
             if decoded < info.height && decoded - pending + band <= ring.capacity - featureRows {
                 let n = min(band, info.height - decoded)
                 // Candidates whose top rows the next band overwrites are measured now.
-                let rows = available(decoded: decoded)
+                let rows = measured(decoded: decoded, settings)
                 tracker.process(
-                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: ready
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - (ring.capacity - settings.patchSide)),
+                    margin: ready
                 ) { make($0, $1, rows) }
+                cutPatches(decoded, max(0, decoded + n - ring.capacity), available(decoded: decoded))
                 let got = try ring.fill(from: decoder, startingAt: decoded, count: n)
                 if got == 0 {
                     throw ImagingError(.truncated, "decoder stopped at row \(decoded) of \(info.height)", file: decoder.file)
@@ -221,17 +229,24 @@ public final class FrameScanner {
                 next += 1
             }
             collect()
-            let now = available(decoded: decoded)
+            let now = measured(decoded: decoded, settings)
             tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: ready) {
                 make($0, $1, now)
             }
+            let all = available(decoded: decoded)
+            cutPatches(decoded, all.lowerBound, all)
         }
         labeler.closeAll()
         for i in contrastLabelers.indices { contrastLabelers[i].closeAll() }
         collect()
-        let end = available(decoded: info.height)
+        let end = measured(decoded: info.height, settings)
         tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: ready) { make($0, $1, end) }
+        let all = available(decoded: info.height)
+        cutPatches(info.height, all.lowerBound, all)
         var candidates = tracker.finish()
+        for i in candidates.indices where candidates[i].patchTicket >= 0 {
+            candidates[i].patch = patchQueue.take(candidates[i].patchTicket)
+        }
         if getenv("SPOTTER_DEBUG_TRACKER") != nil {
             // Diagnostics go to stderr: stdout carries the results.
             let line = "tracker: measured \(tracker.measured), dropped \(tracker.dropped), kept \(candidates.count)\n"
@@ -290,7 +305,7 @@ public final class FrameScanner {
         let (width, height) = Self.scoredSize(info)
         let settings = options.thermalCandidates
         let margin = settings.ringWidth
-        let ready = measuringMargin(settings)
+        let ready = settings.ringWidth  // with or without patches (see `PatchQueue`)
         let featureRows = featureRows(settings)
         tracker.limit = settings.maxPerSource
         ring.reserve(rows: band + hotspot.haloRows(width: width) + featureRows, rowBytes: info.rowBytes)
@@ -313,11 +328,16 @@ public final class FrameScanner {
                 blob: blob, kind: kind, ring: ring, rows: rows, width: width, height: height,
                 bytesPerSample: bytesPerSample, ringWidth: margin, background: bg, localScale: scale)
             var c = Candidate(kind: kind, blob: blob, features: f)
-            if settings.patchSide > 0 {
-                c.patch = PatchSampler.grayPatch(
+            if settings.patchSide > 0 { c.patchTicket = patchQueue.enqueue(blob) }
+            return c
+        }
+        patchQueue.reset(side: settings.patchSide)
+        let cutPatches = { [self] (decoded: Int, firstRowKept: Int, rows: Range<Int>) in
+            guard settings.patchSide > 0 else { return }
+            patchQueue.cut(decoded: decoded, height: height, firstRowKept: firstRowKept, rows: rows) { blob, rows in
+                PatchSampler.grayPatch(
                     side: settings.patchSide, blob: blob, ring: ring, rows: rows, width: width, bytesPerSample: bytesPerSample)
             }
-            return c
         }
         var decoded = 0
         var next = 0  // next row to score
@@ -335,10 +355,12 @@ public final class FrameScanner {
             // Decode when the band fits without overwriting rows not yet scored.
             if decoded < info.height && decoded - next + band <= ring.capacity - featureRows {
                 let n = min(band, info.height - decoded)
-                let rows = available(decoded: decoded)
+                let rows = measured(decoded: decoded, settings)
                 tracker.process(
-                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - ring.capacity), margin: ready
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - (ring.capacity - settings.patchSide)),
+                    margin: ready
                 ) { make($0, $1, rows) }
+                cutPatches(decoded, max(0, decoded + n - ring.capacity), available(decoded: decoded))
                 let got = try ring.fill(from: decoder, startingAt: decoded, count: n)
                 if got == 0 {
                     throw ImagingError(.truncated, "decoder stopped at row \(decoded) of \(info.height)", file: decoder.file)
@@ -351,10 +373,12 @@ public final class FrameScanner {
                 next += 1
             }
             collect()
-            let now = available(decoded: decoded)
+            let now = measured(decoded: decoded, settings)
             tracker.process(decoded: decoded, height: height, firstRowKept: now.lowerBound, margin: ready) {
                 make($0, $1, now)
             }
+            let all = available(decoded: decoded)
+            cutPatches(decoded, all.lowerBound, all)
             precondition(next >= height || decoded < info.height || hotspot.canScore(row: next))
         }
         for i in levels.indices {
@@ -362,11 +386,16 @@ public final class FrameScanner {
             coldLabelers[i].closeAll()
         }
         collect()
-        let end = available(decoded: info.height)
+        let end = measured(decoded: info.height, settings)
         tracker.process(decoded: info.height, height: height, firstRowKept: end.lowerBound, margin: ready) {
             make($0, $1, end)
         }
+        let all = available(decoded: info.height)
+        cutPatches(info.height, all.lowerBound, all)
         var candidates = tracker.finish()
+        for i in candidates.indices where candidates[i].patchTicket >= 0 {
+            candidates[i].patch = patchQueue.take(candidates[i].patchTicket)
+        }
         let frame = hotspot.frameStatistics()
         ThermalFeatures.finish(&candidates, frameMedian: frame.median, frameScale: frame.scale)
         for i in candidates.indices { candidates[i].score = Double(candidates[i].blob.peak) }

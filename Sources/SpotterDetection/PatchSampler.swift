@@ -134,3 +134,49 @@ public enum PatchSampler {
             bytesPerSample: bytesPerSample, rows: rows, row: { UnsafeRawPointer(ring.row($0)) })
     }
 }
+
+/// Candidates' patches waiting for the rows under them. A candidate is measured as soon as the rows its features read
+/// are decoded, the same moment whether patches are cut or not, so its features never depend on it; its patch is cut
+/// later: once every row under the patch is decoded, or before the patch's top rows leave the ring, or at the end of
+/// the frame. The patch is then the whole frame's, as the classifier was trained on.
+struct PatchQueue {
+    private(set) var side = 0
+    private var waiting: [(ticket: Int, blob: Blob)] = []
+    private var patches: [[UInt8]] = []
+
+    mutating func reset(side: Int) {
+        self.side = side
+        waiting.removeAll(keepingCapacity: true)
+        patches.removeAll(keepingCapacity: true)
+    }
+
+    /// Queues the patch of `blob`; returns its ticket for `take`.
+    mutating func enqueue(_ blob: Blob) -> Int {
+        patches.append([])
+        waiting.append((patches.count - 1, blob))
+        return patches.count - 1
+    }
+
+    /// Cuts every waiting patch whose rows are all decoded (`decoded` rows of a frame of `height`) or whose top row
+    /// would leave the ring (`firstRowKept` is the oldest row the ring keeps), from `rows`.
+    mutating func cut(decoded: Int, height: Int, firstRowKept: Int, rows: Range<Int>, cutter: (Blob, Range<Int>) -> [UInt8]) {
+        var i = 0
+        while i < waiting.count {
+            let (ticket, blob) = waiting[i]
+            let top = (blob.minY + blob.maxY + 1) / 2 - side / 2
+            if decoded >= min(height, top + side) || max(0, top) < firstRowKept {
+                patches[ticket] = cutter(blob, rows)
+                waiting.swapAt(i, waiting.count - 1)
+                waiting.removeLast()
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    /// The patch of `ticket` (handed over once).
+    mutating func take(_ ticket: Int) -> [UInt8] {
+        defer { patches[ticket] = [] }
+        return patches[ticket]
+    }
+}

@@ -82,4 +82,50 @@ import _SpotterTestSupport
             }
         }
     }
+
+    /// Cutting patches must not change what is measured: the re-ranker is trained on features of scans without
+    /// patches and scores scans with them. Wide and tall targets whose feature grids reach far beyond their boxes
+    /// (the rows a patch makes the scan wait for or keep) included.
+    @Test func featuresAreTheSameWithOrWithoutPatches() throws {
+        let (w, h) = (260, 300)
+        var targets: [(x: Int, y: Int, w: Int, h: Int, rgb: (UInt8, UInt8, UInt8))] = [
+            (20, 30, 70, 14, (250, 240, 20)), (150, 40, 9, 92, (20, 20, 230)), (100, 200, 50, 40, (240, 30, 30)),
+        ]
+        var rng = SplitMix64(seed: 17)
+        for _ in 0..<30 {
+            targets.append((rng.below(w - 4), rng.below(h - 9), 2 + rng.below(3), 4 + rng.below(6),
+                            (UInt8(rng.below(256)), UInt8(rng.below(256)), UInt8(rng.below(256)))))
+        }
+        let rgbx = seaFrame(width: w, height: h, seed: 3, targets: targets)
+        var rgb = Image(width: w, height: h, channels: 3)
+        for i in 0..<w * h { for c in 0..<3 { rgb.pixels[3 * i + c] = rgbx[4 * i + c] } }
+        var gray = Image(width: w, height: h, channels: 1)
+        for i in 0..<w * h { gray.pixels[i] = rgbx[4 * i] / 2 + rgbx[4 * i + 2] / 2 }
+        for (image, thermal) in [(rgb, false), (gray, true)] {
+            let png = try ImageEncoder.png(image)
+            func scan(patchSide: Int) throws -> [Candidate] {
+                var options = ScanOptions()
+                options.keepCandidates = true
+                options.bandRows = 4
+                if thermal {
+                    options.profile = .thermal
+                    options.thermalCandidates.patchSide = patchSide
+                } else {
+                    options.rgbCandidates.patchSide = patchSide
+                }
+                let result = FrameScanner(options: options).scan(bytes: png, name: "frame.png")
+                #expect(result.error == nil)
+                return try #require(result.candidates).map(\.1)
+            }
+            let plain = try scan(patchSide: 0), cut = try scan(patchSide: 48)
+            #expect(plain.count >= 10 && plain.count == cut.count, "thermal \(thermal): \(plain.count) vs \(cut.count)")
+            #expect(plain.contains { $0.blob.maxY - $0.blob.minY >= 80 }, "a tall candidate")
+            #expect(cut.allSatisfy { !$0.patch.isEmpty })
+            for (a, b) in zip(plain, cut) {
+                #expect(a.blob.minX == b.blob.minX && a.blob.minY == b.blob.minY && a.blob.maxX == b.blob.maxX
+                    && a.blob.maxY == b.blob.maxY && a.kind == b.kind)
+                #expect(a.features == b.features, "thermal \(thermal): \(a.kind) \(a.blob.minX),\(a.blob.minY)–\(a.blob.maxX),\(a.blob.maxY)")
+            }
+        }
+    }
 }
