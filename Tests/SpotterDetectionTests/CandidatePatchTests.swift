@@ -8,18 +8,26 @@ import _SpotterTestSupport
 /// trained on whole-frame patches around labelled people, and a patch cut before its bottom rows were decoded would
 /// repeat its last row there instead.
 @Suite struct CandidatePatchTests {
-    @Test(arguments: [32, 48])
-    func scanPatchesEqualWholeFramePatches(side: Int) throws {
-        let (w, h) = (200, 160)
-        var targets: [(x: Int, y: Int, w: Int, h: Int, rgb: (UInt8, UInt8, UInt8))] = []
-        var rng = SplitMix64(seed: 41)
-        for _ in 0..<24 {
+    typealias Target = (x: Int, y: Int, w: Int, h: Int, rgb: (UInt8, UInt8, UInt8))
+
+    /// A sea frame of `w` × `h` with `targets` and `count` more small ones of random colours: RGBX and RGB.
+    static func frame(_ w: Int, _ h: Int, seed: UInt64, targets: [Target] = [], count: Int) -> ([UInt8], Image) {
+        var targets = targets
+        var rng = SplitMix64(seed: seed)
+        for _ in 0..<count {
             targets.append((rng.below(w - 4), rng.below(h - 9), 2 + rng.below(3), 4 + rng.below(6),
                             (UInt8(rng.below(256)), UInt8(rng.below(256)), UInt8(rng.below(256)))))
         }
-        let rgbx = seaFrame(width: w, height: h, seed: 7, targets: targets)
+        let rgbx = seaFrame(width: w, height: h, seed: seed &+ 1, targets: targets)
         var rgb = Image(width: w, height: h, channels: 3)
         for i in 0..<w * h { for c in 0..<3 { rgb.pixels[3 * i + c] = rgbx[4 * i + c] } }
+        return (rgbx, rgb)
+    }
+
+    @Test(arguments: [32, 48])
+    func scanPatchesEqualWholeFramePatches(side: Int) throws {
+        let (w, h) = (200, 160)
+        let (rgbx, rgb) = Self.frame(w, h, seed: 41, count: 24)
         var options = ScanOptions()
         options.keepCandidates = true
         options.bandRows = 4  // small bands: many candidates close over rows not yet decoded
@@ -88,17 +96,8 @@ import _SpotterTestSupport
     /// (the rows a patch makes the scan wait for or keep) included.
     @Test func featuresAreTheSameWithOrWithoutPatches() throws {
         let (w, h) = (260, 300)
-        var targets: [(x: Int, y: Int, w: Int, h: Int, rgb: (UInt8, UInt8, UInt8))] = [
-            (20, 30, 70, 14, (250, 240, 20)), (150, 40, 9, 92, (20, 20, 230)), (100, 200, 50, 40, (240, 30, 30)),
-        ]
-        var rng = SplitMix64(seed: 17)
-        for _ in 0..<30 {
-            targets.append((rng.below(w - 4), rng.below(h - 9), 2 + rng.below(3), 4 + rng.below(6),
-                            (UInt8(rng.below(256)), UInt8(rng.below(256)), UInt8(rng.below(256)))))
-        }
-        let rgbx = seaFrame(width: w, height: h, seed: 3, targets: targets)
-        var rgb = Image(width: w, height: h, channels: 3)
-        for i in 0..<w * h { for c in 0..<3 { rgb.pixels[3 * i + c] = rgbx[4 * i + c] } }
+        let large: [Target] = [(20, 30, 70, 14, (250, 240, 20)), (150, 40, 9, 92, (20, 20, 230)), (100, 200, 50, 40, (240, 30, 30))]
+        let (rgbx, rgb) = Self.frame(w, h, seed: 17, targets: large, count: 30)
         var gray = Image(width: w, height: h, channels: 1)
         for i in 0..<w * h { gray.pixels[i] = rgbx[4 * i] / 2 + rgbx[4 * i + 2] / 2 }
         for (image, thermal) in [(rgb, false), (gray, true)] {
