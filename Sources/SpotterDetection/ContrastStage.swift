@@ -296,7 +296,7 @@ public struct ContrastStage {
             } else {
                 RunBuilder.runs(score, count: width, threshold: level, into: &runs, avx2: avx2)
             }
-            if !runs.isEmpty { labelers[i].add(row: y, runs: runs) }
+            if runs.isEmpty { labelers[i].addEmpty(row: y) } else { labelers[i].add(row: y, runs: runs) }
         }
     }
 

@@ -126,7 +126,7 @@ public struct HotspotStage {
                     RunBuilder.runs(zp.baseAddress!, count: width, threshold: level, into: &runs)
                 }
             }
-            if !runs.isEmpty { hot[i].add(row: y, runs: runs) }
+            if runs.isEmpty { hot[i].addEmpty(row: y) } else { hot[i].add(row: y, runs: runs) }
         }
         if parameters.detectCold {
             for x in 0..<width { z[x] = -z[x] }
@@ -135,7 +135,7 @@ public struct HotspotStage {
                 z.withUnsafeBufferPointer { zp in
                     RunBuilder.runs(zp.baseAddress!, count: width, threshold: level, into: &runs)
                 }
-                if !runs.isEmpty { cold[i].add(row: y, runs: runs) }
+                if runs.isEmpty { cold[i].addEmpty(row: y) } else { cold[i].add(row: y, runs: runs) }
             }
             for x in 0..<width { z[x] = -z[x] }
         }

@@ -77,7 +77,7 @@ public struct RXGlobalStage {
             } else if RXKernels.score(p, count: width, model: model, threshold: threshold, into: scores, avx2: avx2) {
                 RunBuilder.runs(scores, count: width, threshold: threshold, into: &runs, avx2: avx2)
             }
-            if !runs.isEmpty { labeler.add(row: y, runs: runs) }
+            if runs.isEmpty { labeler.addEmpty(row: y) } else { labeler.add(row: y, runs: runs) }
         }
     }
 

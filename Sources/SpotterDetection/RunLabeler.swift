@@ -150,6 +150,15 @@ public struct RunLabeler {
         previousY = y
     }
 
+    /// Row `y` has no runs: the blobs of the row before it close now, not when the next row with runs arrives, which
+    /// may be hundreds of rows later, after the rows around them have left the caller's ring. The blobs are the same
+    /// either way; only when they are handed over changes.
+    public mutating func addEmpty(row y: Int) {
+        precondition(y > previousY, "rows must arrive top to bottom")
+        if !previous.isEmpty { closeRow(before: y, keep: false) }
+        previousY = y
+    }
+
     /// Reports every blob of the previous row that row `y` did not extend, then makes the current row previous.
     private mutating func closeRow(before y: Int, keep: Bool) {
         let limit = Int32(clamping: y)

@@ -51,6 +51,34 @@ import _SpotterTestSupport
         }
     }
 
+    /// A target near the top of a tall frame with nothing below it for hundreds of rows: its blob must reach the
+    /// tracker while its rows are still in the ring, not when the next row with anything in it arrives.
+    @Test func aLoneTargetAtTheTopIsMeasuredFromItsOwnRows() throws {
+        let (w, h) = (120, 900)
+        // Calm, even water: no detector finds anything in the rows between the two targets.
+        var rgbx = [UInt8](repeating: 255, count: 4 * w * h)
+        for i in 0..<w * h { (rgbx[4 * i], rgbx[4 * i + 1], rgbx[4 * i + 2]) = (40, 90, 120) }
+        for (x0, y0, colour) in [(60, 6, (250, 20, 20)), (30, 860, (20, 250, 20))] as [(Int, Int, (UInt8, UInt8, UInt8))] {
+            for y in y0..<y0 + 6 { for x in x0..<x0 + 3 { (rgbx[4 * (y * w + x)], rgbx[4 * (y * w + x) + 1], rgbx[4 * (y * w + x) + 2]) = colour } }
+        }
+        var rgb = Image(width: w, height: h, channels: 3)
+        for i in 0..<w * h { for c in 0..<3 { rgb.pixels[3 * i + c] = rgbx[4 * i + c] } }
+        var options = ScanOptions()
+        options.keepCandidates = true
+        options.bandRows = 4
+        options.rgbCandidates.patchSide = 32
+        let result = FrameScanner(options: options).scan(bytes: try ImageEncoder.png(rgb), name: "tall.png")
+        let candidates = try #require(result.candidates).map(\.1)
+        let top = try #require(candidates.first { $0.blob.minY <= 12 && $0.blob.minX >= 55 && $0.blob.maxX <= 66 })
+        let b = top.blob
+        rgbx.withUnsafeBufferPointer { frame in
+            let whole = PatchSampler.patch(
+                side: 32, cx: (b.minX + b.maxX + 1) / 2, cy: (b.minY + b.maxY + 1) / 2, width: w, rows: 0..<h,
+                row: { UnsafeRawPointer(frame.baseAddress! + 4 * w * $0).assumingMemoryBound(to: UInt32.self) })
+            #expect(top.patch == whole)
+        }
+    }
+
     /// The same for thermal frames (8- and 16-bit): one channel, samples as decoded.
     @Test(arguments: [(32, 1), (56, 1), (40, 2), (120, 1)])
     func thermalScanPatchesEqualWholeFramePatches(side: Int, bytesPerSample: Int) throws {

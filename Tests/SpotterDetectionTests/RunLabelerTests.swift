@@ -87,6 +87,36 @@ func canonical(_ blobs: [Blob]) -> [String] {
         #expect(labeler.finish().count == 2)
     }
 
+    /// Empty rows announced with `addEmpty` close the blobs above them at once; the blobs are the same as without.
+    @Test func anEmptyRowClosesTheBlobsAboveItAtOnce() {
+        var labeler = RunLabeler()
+        let run = Run(x0: 2, x1: 4, scoreSum: 2, peak: 1, peakX: 2)
+        labeler.add(row: 5, runs: [run])
+        labeler.add(row: 6, runs: [run])
+        var closed: [Blob] = []
+        labeler.drainClosed(into: &closed)
+        #expect(closed.isEmpty)
+        labeler.addEmpty(row: 7)
+        labeler.drainClosed(into: &closed)
+        #expect(closed.count == 1 && closed.first?.minY == 5 && closed.first?.maxY == 6)
+        for y in 8..<300 { labeler.addEmpty(row: y) }
+        labeler.add(row: 300, runs: [run])
+        labeler.add(row: 301, runs: [run])  // joins row 300's blob, not the closed one
+        labeler.drainClosed(into: &closed)
+        #expect(closed.count == 1)
+        #expect(labeler.finish().map(\.minY) == [300])
+        // Any mask labels to the same blobs with or without empty rows announced.
+        var rng = SplitMix64(seed: 12)
+        let mask = (0..<60).map { y in (0..<30).map { _ in y % 7 < 3 && rng.below(3) == 0 ? Float(1 + rng.below(50)) : 0 } }
+        var announced = RunLabeler()
+        for (y, row) in mask.enumerated() {
+            var runs: [Run] = []
+            row.withUnsafeBufferPointer { RunBuilder.runsReference($0.baseAddress!, count: row.count, threshold: 0.5, into: &runs) }
+            if runs.isEmpty { announced.addEmpty(row: y) } else { announced.add(row: y, runs: runs) }
+        }
+        #expect(canonical(announced.finish()) == canonical(streamingBlobs(mask)))
+    }
+
     @Test func keepsTheStrongestWhenOverTheCap() {
         // 40 isolated pixels with distinct peaks; keep 10.
         var mask = [[Float]](repeating: [Float](repeating: 0, count: 20), count: 8)
