@@ -146,8 +146,11 @@ public final class FrameScanner {
 
     /// The rows candidates are measured from: those the ring would hold without the rows it keeps for patches.
     private func measured(decoded: Int, _ settings: CandidateSettings) -> Range<Int> {
-        max(0, decoded - (ring.capacity - settings.patchSide))..<decoded
+        max(0, decoded - measuringCapacity(settings))..<decoded
     }
+
+    /// The ring's rows less those it keeps for patches: what candidates are measured against.
+    private func measuringCapacity(_ settings: CandidateSettings) -> Int { ring.capacity - settings.patchSide }
 
     // MARK: RGB
 
@@ -212,7 +215,7 @@ public final class FrameScanner {
                 // Candidates whose top rows the next band overwrites are measured now.
                 let rows = measured(decoded: decoded, settings)
                 tracker.process(
-                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - (ring.capacity - settings.patchSide)),
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - measuringCapacity(settings)),
                     margin: ready
                 ) { make($0, $1, rows) }
                 cutPatches(decoded, max(0, decoded + n - ring.capacity), available(decoded: decoded))
@@ -357,7 +360,7 @@ public final class FrameScanner {
                 let n = min(band, info.height - decoded)
                 let rows = measured(decoded: decoded, settings)
                 tracker.process(
-                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - (ring.capacity - settings.patchSide)),
+                    decoded: decoded, height: height, firstRowKept: max(0, decoded + n - measuringCapacity(settings)),
                     margin: ready
                 ) { make($0, $1, rows) }
                 cutPatches(decoded, max(0, decoded + n - ring.capacity), available(decoded: decoded))
