@@ -259,6 +259,85 @@ def report(name, frames, boxes, scores, flagged, labels):
     print(line, file=sys.stderr)
 
 
+def export(model, out, version, profile, channels, rng, training):
+    """Writes OUT.f32 (the weights, little-endian Float32, layer by layer), OUT.json (the header: version, input,
+    layers with shapes and offsets, SHA-256 of the weights, `training`) and OUT-fixture.json: synthetic patches of the
+    need() x need() square the scanner cuts (never pixels of a dataset, whose images may not all be committed) with
+    PyTorch's logits, for the Swift test. `channels`: 3 (RGB patches) or 1 (single-channel, 8-bit thermal)."""
+    blobs, layers, offset = [], [], 0
+
+    def put(t):
+        nonlocal offset
+        a = t.detach().numpy().astype("<f4").ravel()
+        blobs.append(a)
+        start = offset
+        offset += a.size
+        return start
+
+    side = CROP
+    for i, conv in enumerate(model.convs):
+        stride = conv.stride[0]
+        out_side = (side + 2 * 1 - 3) // stride + 1
+        layers.append({"type": "conv2d", "name": f"conv{i + 1}", "in_channels": conv.in_channels,
+                       "out_channels": conv.out_channels, "kernel": 3, "stride": stride, "padding": 1,
+                       "activation": "relu", "in_side": side, "out_side": out_side,
+                       "weight_offset": put(conv.weight), "weight_shape": list(conv.weight.shape),
+                       "bias_offset": put(conv.bias)})
+        side = out_side
+    layers.append({"type": "dense", "name": "fc", "in_features": model.fc.in_features, "out_features": 1,
+                   "activation": "none", "weight_offset": put(model.fc.weight), "weight_shape": list(model.fc.weight.shape),
+                   "bias_offset": put(model.fc.bias)})
+    weights_bytes = np.concatenate(blobs).astype("<f4").tobytes()
+    with open(out + ".f32", "wb") as f:
+        f.write(weights_bytes)
+    macs = sum(l["out_side"] ** 2 * l["out_channels"] * l["in_channels"] * 9 for l in layers if l["type"] == "conv2d")
+    macs += model.fc.in_features
+    per_channel = "per channel" if channels == 3 else "(one channel)"
+    header = {
+        "format": "spotter-cnn-1",
+        "version": version,
+        "profile": profile,
+        "input": {"patch_side": need(), "crop_side": CROP, "channels": "RGB" if channels == 3 else "gray",
+                  "normalisation": "patch", "std_floor": STD_FLOOR, "views": VIEWS,
+                  "layout": (f"pixel / 255 over the {need()}x{need()} patch, minus the patch's mean {per_channel}, "
+                             f"divided by the patch's overall standard deviation (n - 1, at least {STD_FLOOR}); channels "
+                             f"first: the centre {CROP}x{CROP} crop" +
+                             (f", then the whole patch averaged over 2x2 blocks ({CROP}x{CROP})" if VIEWS == 2 else ""))},
+        "output": "logit of 'a person' (sigmoid gives the probability)",
+        "layers": layers,
+        "weights_file": out.split("/")[-1] + ".f32",
+        "weights_count": int(len(weights_bytes) // 4),
+        "weights_sha256": hashlib.sha256(weights_bytes).hexdigest(),
+        "multiply_adds": int(macs),
+        "training": training,
+    }
+    with open(out + ".json", "w") as f:
+        json.dump(header, f, indent=1)
+        f.write("\n")
+    # Fixture: gradients with noise and a small blob of another level (sea or warm ground and a person), a flat
+    # patch (the spread floor) and one of extremes.
+    side = need()
+    yy, xx = np.mgrid[0:side, 0:side]
+    square = []
+    for k in range(16):
+        base = rng.uniform(30, 200, size=channels)
+        tilt = rng.uniform(-1.5, 1.5, size=(2, channels))
+        img = base + yy[..., None] * tilt[0] + xx[..., None] * tilt[1] + rng.normal(0, rng.uniform(1, 12), (side, side, channels))
+        h, w = int(rng.integers(3, 16)), int(rng.integers(1, 6))
+        cy, cx = side // 2 + int(rng.integers(-3, 4)), side // 2 + int(rng.integers(-3, 4))
+        img[cy - h // 2:cy - h // 2 + h, cx - w // 2:cx - w // 2 + w] = rng.uniform(0, 255, size=channels)
+        square.append(np.clip(np.rint(img), 0, 255).astype(np.uint8))
+    square[1] = np.full((side, side, channels), 117, np.uint8)
+    square[2] = ((np.arange(side * side * channels) % 7 == 0) * 255).astype(np.uint8).reshape(side, side, channels)
+    square = np.stack(square)
+    with torch.no_grad():
+        logits = model(centre(normalise(np.ascontiguousarray(square)))).numpy()
+    with open(out + "-fixture.json", "w") as f:
+        json.dump({"patches_u8": [p.ravel().tolist() for p in square], "logits": [float(v) for v in logits]}, f)
+        f.write("\n")
+    print(f"wrote {out}.json/.f32: {header['weights_count']} weights, {macs} multiply-adds per patch", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--candidates", required=True)
@@ -354,81 +433,11 @@ def main():
     model = fit(args, normalise(train_x), torch.from_numpy(train_y).float(), widths, g, torch.from_numpy(train_w).float())
     seconds = time.time() - started
 
-    # Export: layers in order, weights as little-endian Float32 in one file.
-    blobs, layers, offset = [], [], 0
-    def put(t):
-        nonlocal offset
-        a = t.detach().numpy().astype("<f4").ravel()
-        blobs.append(a)
-        start = offset
-        offset += a.size
-        return start
-    side = CROP
-    for i, conv in enumerate(model.convs):
-        stride = conv.stride[0]
-        out_side = (side + 2 * 1 - 3) // stride + 1
-        layers.append({"type": "conv2d", "name": f"conv{i + 1}", "in_channels": conv.in_channels,
-                       "out_channels": conv.out_channels, "kernel": 3, "stride": stride, "padding": 1,
-                       "activation": "relu", "in_side": side, "out_side": out_side,
-                       "weight_offset": put(conv.weight), "weight_shape": list(conv.weight.shape),
-                       "bias_offset": put(conv.bias)})
-        side = out_side
-    layers.append({"type": "dense", "name": "fc", "in_features": model.fc.in_features, "out_features": 1,
-                   "activation": "none", "weight_offset": put(model.fc.weight), "weight_shape": list(model.fc.weight.shape),
-                   "bias_offset": put(model.fc.bias)})
-    weights_bytes = np.concatenate(blobs).astype("<f4").tobytes()
-    with open(args.out + ".f32", "wb") as f:
-        f.write(weights_bytes)
-    macs = sum(l["out_side"] ** 2 * l["out_channels"] * l["in_channels"] * 9 for l in layers if l["type"] == "conv2d")
-    macs += model.fc.in_features
-    header = {
-        "format": "spotter-cnn-1",
-        "version": args.version,
-        "profile": "rgb",
-        "input": {"patch_side": need(), "crop_side": CROP, "channels": "RGB", "normalisation": "patch",
-                  "std_floor": STD_FLOOR, "views": VIEWS,
-                  "layout": (f"pixel / 255 over the {need()}x{need()} patch, minus the patch's mean per channel, divided "
-                             f"by the patch's overall standard deviation (n - 1, at least {STD_FLOOR}); channels first: "
-                             f"the centre {CROP}x{CROP} crop" +
-                             (f", then the whole patch averaged over 2x2 blocks ({CROP}x{CROP})" if VIEWS == 2 else ""))},
-        "output": "logit of 'a person' (sigmoid gives the probability)",
-        "layers": layers,
-        "weights_file": args.out.split("/")[-1] + ".f32",
-        "weights_count": int(len(weights_bytes) // 4),
-        "weights_sha256": hashlib.sha256(weights_bytes).hexdigest(),
-        "multiply_adds": int(macs),
-        "training": {"command": "python3 " + " ".join(sys.argv), "epochs": args.epochs, "widths": list(widths),
-                     "tight_iou": args.tight_iou, "seed": args.seed, "patches": int(len(train_y)),
-                     "positives": int(train_y.sum()), "seconds": round(seconds, 1), "torch": torch.__version__},
-    }
-    with open(args.out + ".json", "w") as f:
-        json.dump(header, f, indent=1)
-        f.write("\n")
-    # Fixture: synthetic patches (the need() x need() square the scanner cuts; never pixels of the dataset, whose
-    # images may not be committed) with PyTorch's logits: sea-like gradients with noise and a small coloured blob,
-    # a flat patch (the spread floor) and one of extremes.
-    side = need()
-    yy, xx = np.mgrid[0:side, 0:side]
-    square = []
-    for k in range(16):
-        base = rng.uniform(30, 200, size=3)
-        tilt = rng.uniform(-1.5, 1.5, size=(2, 3))
-        img = base + yy[..., None] * tilt[0] + xx[..., None] * tilt[1] + rng.normal(0, rng.uniform(1, 12), (side, side, 3))
-        h, w = int(rng.integers(3, 16)), int(rng.integers(1, 6))
-        cy, cx = side // 2 + int(rng.integers(-3, 4)), side // 2 + int(rng.integers(-3, 4))
-        img[cy - h // 2:cy - h // 2 + h, cx - w // 2:cx - w // 2 + w] = rng.uniform(0, 255, size=3)
-        square.append(np.clip(np.rint(img), 0, 255).astype(np.uint8))
-    square[1] = np.full((side, side, 3), 117, np.uint8)
-    square[2] = ((np.arange(side * side * 3) % 7 == 0) * 255).astype(np.uint8).reshape(side, side, 3)
-    square = np.stack(square)
-    with torch.no_grad():
-        logits = model(centre(normalise(np.ascontiguousarray(square)))).numpy()
-    with open(args.out + "-fixture.json", "w") as f:
-        json.dump({"patches_u8": [p.ravel().tolist() for p in square], "logits": [float(v) for v in logits]}, f)
-        f.write("\n")
-    print(f"wrote {args.out}.json/.f32: {header['weights_count']} weights, {macs} multiply-adds per patch, "
-          f"{seconds:.0f} s", file=sys.stderr)
-
+    export(model, args.out, args.version, "rgb", 3, rng,
+           {"command": "python3 " + " ".join(sys.argv), "epochs": args.epochs, "widths": list(widths),
+            "tight_iou": args.tight_iou, "seed": args.seed, "patches": int(len(train_y)),
+            "positives": int(train_y.sum()), "seconds": round(seconds, 1), "torch": torch.__version__})
+    print(f"{seconds:.0f} s of training", file=sys.stderr)
 
 if __name__ == "__main__":
     main()

@@ -57,6 +57,52 @@ def cnn_scores(model, patches):
     return torch.cat(out).numpy()
 
 
+def final(args, rng, files, feats, label, tight, use, group, cand, pers, started):
+    """One CNN on every frame: positives the tight candidates and every person patch; negatives drawn from each
+    frame's --hard-top best candidates by trees that never saw the frame (150 trees, 2 folds grouped by --group, as
+    the nested trees inside a CV fold), or from all negatives without --hard-top."""
+    everything = np.arange(len(files))
+    negatives = everything[label == 0]
+    if args.hard_top > 0:
+        inner = np.zeros(len(files))
+        for a, b in GroupKFold(n_splits=2).split(everything, groups=group):
+            a = a[use[a]]
+            clf = HistGradientBoostingClassifier(max_iter=150, max_leaf_nodes=31, learning_rate=0.1, min_samples_leaf=20,
+                                                 l2_regularization=1.0, early_stopping=False, random_state=args.seed)
+            inner[b] = clf.fit(feats[a], tight[a].astype(int)).predict_proba(feats[b])[:, 1]
+        order = np.lexsort((-inner, files))  # by frame, best first
+        frame_of = files[order]
+        starts = np.r_[0, np.nonzero(frame_of[1:] != frame_of[:-1])[0] + 1]
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        top = np.zeros(len(files), dtype=bool)
+        top[order[rank < args.hard_top]] = True
+        negatives = negatives[top[negatives]]
+        print(f"hard negatives: {len(negatives)} ({time.time() - started:.0f} s)", file=sys.stderr)
+    negatives = np.sort(rng.choice(negatives, size=min(args.negatives, len(negatives)), replace=False))
+    positives = everything[tight]
+
+    global torch, F, rgb
+    import torch
+    import torch.nn.functional as F
+    import train_patch_cnn as rgb
+    rgb.PATCH, rgb.VIEWS = args.patch_side, args.views
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(2)
+    g = torch.Generator().manual_seed(args.seed)
+    tx = np.concatenate([cand[np.concatenate([positives, negatives])], pers])
+    ty = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives)), np.ones(len(pers))])
+    print(f"CNN on {len(ty)} patches ({int(ty.sum())} positive)", file=sys.stderr)
+    trained = time.time()
+    model = fit(args, rgb.normalise(tx[..., None]), torch.from_numpy(ty).float(), g)
+    seconds = time.time() - trained
+    rgb.export(model, args.out, args.version, "thermal", 1, rng,
+               {"command": "python3 " + " ".join(sys.argv), "epochs": args.epochs, "widths": args.widths,
+                "tight_iou": args.tight_iou, "hard_top": args.hard_top, "group": args.group, "seed": args.seed,
+                "patches": int(len(ty)), "positives": int(ty.sum()), "seconds": round(seconds, 1),
+                "torch": torch.__version__})
+    print(f"{time.time() - started:.0f} s in all, {seconds:.0f} s of training", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--candidates", required=True)
@@ -76,7 +122,14 @@ def main():
     ap.add_argument("--trees-cache", help="an .npz of out-of-fold tree scores to reuse (written when missing)")
     ap.add_argument("--save-oof", help="save the out-of-fold scores to this .npz")
     ap.add_argument("--seed", type=int, default=20261129)
+    ap.add_argument("--final", action="store_true",
+                    help="train one CNN on all frames (negatives by --hard-top from 2-fold out-of-fold trees grouped "
+                         "by --group, as each CV fold's nested trees choose them) and write it to --out")
+    ap.add_argument("--out", help="with --final: OUT.json, OUT.f32 and OUT-fixture.json")
+    ap.add_argument("--version", help="with --final: the model's version string")
     args = ap.parse_args()
+    if args.final and not (args.out and args.version):
+        sys.exit("--final needs --out and --version")
     if args.patch_side < (56 if args.views == 2 else 32):
         sys.exit(f"--patch-side {args.patch_side} leaves no room for shifts around the network's input square")
     rng = np.random.default_rng(args.seed)
@@ -119,6 +172,9 @@ def main():
           f"3 folds grouped by {args.group}", file=sys.stderr)
 
     started = time.time()
+    if args.final:
+        final(args, rng, files, feats, label, tight, use, group, cand, pers, started)
+        return
     trees = None
     if args.trees_cache:
         try:
