@@ -2,19 +2,22 @@ import CCodecs
 import Foundation
 import SpotterKernelsAVX2
 
-/// The small convolutional network that scores RGB candidates from their patch (`spotter-cnn-1`), trained in
-/// `tools/training/train_patch_cnn.py` (PyTorch) and evaluated here without an ML framework.
+/// The small convolutional network that scores candidates from their patch (`spotter-cnn-1`), RGB or single-channel
+/// (8-bit thermal), trained in `tools/training/train_patch_cnn.py` (PyTorch) and evaluated here without an ML framework.
 ///
-/// File format: `NAME.json` holds the header — version, input (patch side, centre-crop side, normalisation), the layers
-/// in order (3×3 convolutions of any stride and padding, then one or more dense layers, the last with one output; each
-/// with activation `relu` or `none`) with their shapes and offsets into the weights, the weights' count and SHA-256 —
-/// and `NAME.f32` the weights as little-endian Float32, PyTorch's order (convolution weights [out][in][ky][kx], dense
-/// [out][in]).
+/// File format: `NAME.json` holds the header — version, input (patch side, centre-crop side, channels,
+/// normalisation), the layers in order (3×3 convolutions of any stride and padding, then one or more dense layers, the
+/// last with one output; each with activation `relu` or `none`) with their shapes and offsets into the weights, the
+/// weights' count and SHA-256 — and `NAME.f32` the weights as little-endian Float32, PyTorch's order (convolution
+/// weights [out][in][ky][kx], dense [out][in]).
+///
+/// Patches are `patchSide`² pixels, row-major, `channels` bytes per pixel: 3 (input `channels` "RGB", or no such key)
+/// or 1 (`"gray"`, one 8-bit sample per pixel).
 ///
 /// Input normalisation (as in training): the patch (e.g. 32 × 32) scaled to 0…1, minus its mean per channel, divided by
 /// its overall standard deviation (n − 1 denominator, at least `std_floor`, 0.02 unless the header says otherwise),
-/// then the centre crop (e.g. 24 × 24). With `views` 2 the network sees three more channels: the whole patch (twice
-/// the crop's side) averaged over 2 × 2 blocks — the candidate's surroundings at half resolution.
+/// then the centre crop (e.g. 24 × 24). With `views` 2 the network sees `channels` more input channels: the whole
+/// patch (twice the crop's side) averaged over 2 × 2 blocks — the candidate's surroundings at half resolution.
 ///
 /// Paths with the same results: `logitReference` (one patch, straight from the definitions) and `logits` (batched,
 /// `PatchCNNPlan` and `PatchCNNKernels` below: four patches per SIMD lane, register-blocked, no allocation per patch;
@@ -25,7 +28,11 @@ public final class PatchClassifier: Sendable {
     public let path: String
     public let patchSide: Int
     public let cropSide: Int
-    /// 1: the centre crop; 2: also the whole patch at half resolution (patchSide = 2 · cropSide), 3 more channels.
+    /// Bytes (channels) per pixel of a patch: 3 (RGB) or 1 (single-channel, e.g. 8-bit thermal). The network's input
+    /// has `channels · views` channels.
+    public let channels: Int
+    /// 1: the centre crop; 2: also the whole patch at half resolution (patchSide = 2 · cropSide), `channels` more
+    /// input channels.
     public let views: Int
     /// The least standard deviation the normalisation divides by (units of pixel / 255).
     public let stdFloor: Double
@@ -51,6 +58,7 @@ public final class PatchClassifier: Sendable {
         struct Input: Decodable {
             var patch_side: Int
             var crop_side: Int
+            var channels: String?
             var normalisation: String?
             var std_floor: Double?
             var views: Int?
@@ -108,6 +116,13 @@ public final class PatchClassifier: Sendable {
         else {
             throw LoadError(path: path, message: "crop side \(header.input.crop_side) does not centre in patch side \(header.input.patch_side)")
         }
+        let pixelChannels: Int
+        switch header.input.channels {
+        case nil, "RGB": pixelChannels = 3
+        case "gray": pixelChannels = 1
+        case let other?:
+            throw LoadError(path: path, message: "input channels \"\(other)\"; only \"RGB\" and \"gray\" are implemented")
+        }
         let views = header.input.views ?? 1, stdFloor = header.input.std_floor ?? 0.02
         guard views == 1 || (views == 2 && header.input.patch_side == 2 * header.input.crop_side) else {
             throw LoadError(path: path, message: "views \(views) with patch side \(header.input.patch_side) and crop side \(header.input.crop_side); 1, or 2 with the patch twice the crop")
@@ -129,7 +144,7 @@ public final class PatchClassifier: Sendable {
         }
         for i in w.indices { w[i] = Float(bitPattern: UInt32(littleEndian: w[i].bitPattern)) }
         var layers: [Layer] = []
-        var side = header.input.crop_side, channels = 3 * views
+        var side = header.input.crop_side, channels = pixelChannels * views
         for (i, l) in header.layers.enumerated() {
             guard l.activation == "relu" || l.activation == "none" else {
                 throw LoadError(path: path, message: "layer \(i): activation \(l.activation); only relu and none are implemented")
@@ -174,38 +189,42 @@ public final class PatchClassifier: Sendable {
         self.path = path
         patchSide = header.input.patch_side
         cropSide = header.input.crop_side
+        self.channels = pixelChannels
         self.views = views
         self.stdFloor = stdFloor
         multiplyAdds = header.multiply_adds
         self.layers = layers
         self.weights = w
-        plan = PatchCNNPlan(layers: layers, weights: w, cropSide: cropSide, views: views)
+        plan = PatchCNNPlan(layers: layers, weights: w, cropSide: cropSide, channels: pixelChannels, views: views)
     }
 
-    /// The per-patch input normalisation: network input = pixel · `scale` − `shift` of the pixel's channel.
+    /// The per-patch input normalisation: network input = pixel · `scale` − `shift` of the pixel's channel (lanes
+    /// 0..<`channels` of `shift` are used).
     struct Normalisation {
         var scale: Float
         var shift: SIMD3<Float>
     }
 
-    /// The network input of a patch, planar [3 · views][crop][crop]: the normalised centre crop, then (two views) the
-    /// mean of each 2 × 2 block of the normalised patch. The reference path's input.
+    /// The network input of a patch, planar [channels · views][crop][crop]: the normalised centre crop, then (two
+    /// views) the mean of each 2 × 2 block of the normalised patch. The reference path's input.
     func input(_ patch: [UInt8]) -> [Float] {
-        let n = patchSide * patchSide
-        precondition(patch.count == 3 * n, "patch of \(patch.count) bytes, expected \(3 * n)")
+        let n = patchSide * patchSide, channels = channels
+        precondition(patch.count == channels * n, "patch of \(patch.count) bytes, expected \(channels * n)")
         let plane = cropSide * cropSide
-        var out = [Float](repeating: 0, count: 3 * views * plane)
+        var out = [Float](repeating: 0, count: channels * views * plane)
         let o = (patchSide - cropSide) / 2
         patch.withUnsafeBufferPointer { p in
             let norm = normalisation(p.baseAddress!)
-            func v(_ y: Int, _ x: Int, _ c: Int) -> Float { Float(p[3 * (y * patchSide + x) + c]) * norm.scale - norm.shift[c] }
-            for c in 0..<3 {
+            func v(_ y: Int, _ x: Int, _ c: Int) -> Float {
+                Float(p[channels * (y * patchSide + x) + c]) * norm.scale - norm.shift[c]
+            }
+            for c in 0..<channels {
                 for y in 0..<cropSide {
                     for x in 0..<cropSide {
                         out[c * plane + y * cropSide + x] = v(y + o, x + o, c)
                         if views == 2 {
                             let sum = v(2 * y, 2 * x, c) + v(2 * y, 2 * x + 1, c) + v(2 * y + 1, 2 * x, c) + v(2 * y + 1, 2 * x + 1, c)
-                            out[(3 + c) * plane + y * cropSide + x] = sum * 0.25
+                            out[(channels + c) * plane + y * cropSide + x] = sum * 0.25
                         }
                     }
                 }
@@ -214,16 +233,21 @@ public final class PatchClassifier: Sendable {
         return out
     }
 
-    /// The normalisation of one patch (`patchSide`² RGB pixels at `p`): minus the patch's mean per channel, over the
-    /// patch's overall standard deviation (n − 1, at least `stdFloor`), in units of pixel / 255. Sums are exact integers, so
-    /// the statistics match a float64 computation.
+    /// The normalisation of one patch (`patchSide`² pixels of `channels` bytes at `p`): minus the patch's mean per
+    /// channel, over the patch's overall standard deviation (n − 1, at least `stdFloor`), in units of pixel / 255. Sums
+    /// are exact integers, so the statistics match a float64 computation.
     ///
-    /// The sums run over 48-byte groups (16 pixels) into 48 lane sums, whose byte k is always channel k mod 3, so the
-    /// loop vectorises; the 32-bit lane sums of squares are flushed every 1,024 groups (1,024 · 255² < 2³²).
+    /// RGB: the sums run over 48-byte groups (16 pixels) into 48 lane sums, whose byte k is always channel k mod 3, so
+    /// the loop vectorises; the 32-bit lane sums of squares are flushed every 1,024 groups (1,024 · 255² < 2³²).
+    /// Single-channel: `grayPatchSums`.
     ///
     /// - Complexity: O(patchSide²); no allocation.
     func normalisation(_ p: UnsafePointer<UInt8>) -> Normalisation {
         let n = patchSide * patchSide, bytes = 3 * n
+        if channels == 1 {
+            let s = Self.grayPatchSums(p, count: n)
+            return normalisation(r: s.sum, g: 0, b: 0, squares: s.squares)
+        }
         var r: UInt64 = 0, g: UInt64 = 0, b: UInt64 = 0, squares: UInt64 = 0
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 96) { lanes in
             let acc = lanes.baseAddress!, squaresAcc = acc + 48
@@ -257,9 +281,32 @@ public final class PatchClassifier: Sendable {
         return normalisation(r: r, g: g, b: b, squares: squares)
     }
 
-    /// The normalisation from a patch's exact sums per channel and of squares (`normalisation(_:)`).
+    /// The exact sums of one single-channel patch's `count` samples at `p` and of their squares: a plain loop into
+    /// 32-bit sums (vectorised), flushed into 64-bit ones every 65,536 samples (65,536 · 255² < 2³²).
+    ///
+    /// - Complexity: O(count); no allocation.
+    static func grayPatchSums(_ p: UnsafePointer<UInt8>, count: Int) -> (sum: UInt64, squares: UInt64) {
+        var sum: UInt64 = 0, squares: UInt64 = 0
+        var start = 0
+        while start < count {
+            let end = min(count, start &+ 65_536)
+            var s: UInt32 = 0, q: UInt32 = 0
+            for i in start..<end {
+                let v = UInt32(p[i])
+                s &+= v
+                q &+= v &* v
+            }
+            sum &+= UInt64(s)
+            squares &+= UInt64(q)
+            start = end
+        }
+        return (sum, squares)
+    }
+
+    /// The normalisation from a patch's exact sums per channel and of squares (`normalisation(_:)`). A single-channel
+    /// patch passes its sum as `r` and 0 as `g` and `b`.
     func normalisation(r: UInt64, g: UInt64, b: UInt64, squares: UInt64) -> Normalisation {
-        let n = patchSide * patchSide, bytes = 3 * n
+        let n = patchSide * patchSide, bytes = channels * n
         let total = Double(r) + Double(g) + Double(b), count = Double(bytes)
         let variance = max(0, (Double(squares) - total * total / count) / (count - 1)) / (255 * 255)
         let sd = max(variance.squareRoot(), stdFloor)
@@ -269,7 +316,7 @@ public final class PatchClassifier: Sendable {
         return Normalisation(scale: Float(1 / (255 * sd)), shift: shift)
     }
 
-    /// Logits of many patches (each `patchSide`² RGB, row-major, 3 bytes per pixel).
+    /// Logits of many patches (each `patchSide`² pixels, row-major, `channels` bytes per pixel).
     ///
     /// The fast path runs `PatchCNNPlan.lanes` patches at a time, one per SIMD lane, through every layer;
     /// `reference` (default: `SPOTTER_REFERENCE_KERNELS`) runs `logitReference` on each patch instead.
@@ -293,7 +340,7 @@ public final class PatchClassifier: Sendable {
     /// Reference: one patch at a time, straight from the definitions of convolution and dense layers.
     public func logitReference(_ patch: [UInt8]) -> Float {
         var x = input(patch)
-        var side = cropSide, channels = 3 * views
+        var side = cropSide, channels = self.channels * views
         for l in layers {
             if l.isConv {
                 var y = [Float](repeating: 0, count: l.outChannels * l.outSide * l.outSide)
@@ -383,7 +430,7 @@ struct PatchCNNPlan: Sendable {
     /// Where the logits of a pass end up.
     var logit = 0
 
-    init(layers: [PatchClassifier.Layer], weights w: [Float], cropSide: Int, views: Int) {
+    init(layers: [PatchClassifier.Layer], weights w: [Float], cropSide: Int, channels: Int, views: Int) {
         var offset = 0
         func buffer(_ count: Int) -> Int {
             defer { offset += count }
@@ -392,7 +439,7 @@ struct PatchCNNPlan: Sendable {
         let firstConv = layers.first?.isConv == true ? layers[0] : nil
         inputBorder = firstConv?.padding ?? 0
         inputSide = cropSide + 2 * inputBorder
-        input = buffer(3 * views * inputSide * inputSide)
+        input = buffer(channels * views * inputSide * inputSide)
         var current = input, currentSide = inputSide
         for (i, l) in layers.enumerated() {
             if l.isConv {
@@ -479,9 +526,11 @@ struct PatchCNNPlan: Sendable {
         scratch.initialize(repeating: .zero, count: scratchCount)
         defer { scratch.deallocate() }
         let patchSide = classifier.patchSide, cropSide = classifier.cropSide
-        let temp = UnsafeMutablePointer<Float>.allocate(capacity: 8 * (3 * patchSide + 3 * cropSide + 3 * patchSide))
+        let channels = classifier.channels
+        let temp = UnsafeMutablePointer<Float>.allocate(
+            capacity: 8 * (channels * patchSide + channels * cropSide + channels * patchSide))
         defer { temp.deallocate() }
-        let patchBytes = 3 * patchSide * patchSide
+        let patchBytes = channels * patchSide * patchSide
         for p in patches { precondition(p.count == patchBytes, "patch of \(p.count) bytes, expected \(patchBytes)") }
         var out = [Float](repeating: 0, count: n)
         // The pass's 8 patches, copied side by side (55 kB for 48-px patches).
@@ -498,15 +547,21 @@ struct PatchCNNPlan: Sendable {
                     patches[first + (lane < count ? lane : 0)].withUnsafeBufferPointer {
                         (staging + lane * patchBytes).update(from: $0.baseAddress!, count: patchBytes)
                     }
-                    let s = PatchCNNKernelsAVX2.patchSums(pointers[lane], bytes: patchBytes)
-                    let norm = classifier.normalisation(r: s.r, g: s.g, b: s.b, squares: s.squares)
+                    let norm: PatchClassifier.Normalisation
+                    if channels == 1 {
+                        let s = PatchCNNKernelsAVX2.grayPatchSums(pointers[lane], count: patchBytes)
+                        norm = classifier.normalisation(r: s.sum, g: 0, b: 0, squares: s.squares)
+                    } else {
+                        let s = PatchCNNKernelsAVX2.patchSums(pointers[lane], bytes: patchBytes)
+                        norm = classifier.normalisation(r: s.r, g: s.g, b: s.b, squares: s.squares)
+                    }
                     scales[lane] = norm.scale
                     for c in 0..<3 { shifts[3 * lane + c] = norm.shift[c] }
                 }
                 pointers.withUnsafeBufferPointer { ps in
                     PatchCNNKernelsAVX2.writeInput(
-                        patches: ps.baseAddress!, scales: scales, shifts: shifts, patchSide: patchSide,
-                        cropSide: cropSide, views: classifier.views, input: scratch + input, inputSide: inputSide,
+                        patches: ps.baseAddress!, scales: scales, shifts: shifts, channels: channels,
+                        patchSide: patchSide, cropSide: cropSide, views: classifier.views, input: scratch + input, inputSide: inputSide,
                         border: inputBorder, temp: temp)
                 }
                 for c in convs {
@@ -541,32 +596,45 @@ struct PatchCNNPlan: Sendable {
         _ p0: UnsafePointer<UInt8>, _ p1: UnsafePointer<UInt8>, _ p2: UnsafePointer<UInt8>, _ p3: UnsafePointer<UInt8>,
         into scratch: UnsafeMutablePointer<Vector>, classifier: PatchClassifier
     ) {
+        // The channel count as a constant in each copy of the body, so RGB's strides stay what they were.
+        if classifier.channels == 1 {
+            writeInput(p0, p1, p2, p3, into: scratch, classifier: classifier, channels: 1)
+        } else {
+            writeInput(p0, p1, p2, p3, into: scratch, classifier: classifier, channels: 3)
+        }
+    }
+
+    @inline(__always)
+    func writeInput(
+        _ p0: UnsafePointer<UInt8>, _ p1: UnsafePointer<UInt8>, _ p2: UnsafePointer<UInt8>, _ p3: UnsafePointer<UInt8>,
+        into scratch: UnsafeMutablePointer<Vector>, classifier: PatchClassifier, channels: Int
+    ) {
         let n0 = classifier.normalisation(p0), n1 = classifier.normalisation(p1)
         let n2 = classifier.normalisation(p2), n3 = classifier.normalisation(p3)
         let scale = Vector(n0.scale, n1.scale, n2.scale, n3.scale)
         let crop = classifier.cropSide, patchSide = classifier.patchSide, o = (patchSide - crop) / 2
-        for c in 0..<3 {
+        for c in 0..<channels {
             let shift = Vector(n0.shift[c], n1.shift[c], n2.shift[c], n3.shift[c])
             let plane = scratch + input + c * inputSide * inputSide + inputBorder * inputSide + inputBorder
             for y in 0..<crop {
-                let src = 3 &* ((y &+ o) &* patchSide &+ o) &+ c
+                let src = channels &* ((y &+ o) &* patchSide &+ o) &+ c
                 let dst = plane + y &* inputSide
                 for x in 0..<crop {
-                    let i = src &+ 3 &* x
+                    let i = src &+ channels &* x
                     dst[x] = Vector(Float(p0[i]), Float(p1[i]), Float(p2[i]), Float(p3[i])) * scale - shift
                 }
             }
             guard classifier.views == 2 else { continue }
             // The surroundings: each 2x2 block of the normalised patch, averaged (the reference's order of sums).
-            let half = plane + 3 * inputSide * inputSide
+            let half = plane + channels * inputSide * inputSide
             for y in 0..<crop {
                 let dst = half + y &* inputSide
                 for x in 0..<crop {
-                    let i = 3 &* (2 &* y &* patchSide &+ 2 &* x) &+ c, j = i &+ 3 &* patchSide
+                    let i = channels &* (2 &* y &* patchSide &+ 2 &* x) &+ c, j = i &+ channels &* patchSide
                     @inline(__always) func at(_ k: Int) -> Vector {
                         Vector(Float(p0[k]), Float(p1[k]), Float(p2[k]), Float(p3[k])) * scale - shift
                     }
-                    dst[x] = (at(i) + at(i &+ 3) + at(j) + at(j &+ 3)) * 0.25
+                    dst[x] = (at(i) + at(i &+ channels) + at(j) + at(j &+ channels)) * 0.25
                 }
             }
         }
@@ -579,7 +647,7 @@ struct PatchCNNPlan: Sendable {
         let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: scratchCount)
         scratch.initialize(repeating: .zero, count: scratchCount)
         defer { scratch.deallocate() }
-        let patchBytes = 3 * classifier.patchSide * classifier.patchSide, lanes = Self.lanes
+        let patchBytes = classifier.channels * classifier.patchSide * classifier.patchSide, lanes = Self.lanes
         for p in patches { precondition(p.count == patchBytes, "patch of \(p.count) bytes, expected \(patchBytes)") }
         var out = [Float](repeating: 0, count: n)
         packed.withUnsafeBufferPointer { packed in

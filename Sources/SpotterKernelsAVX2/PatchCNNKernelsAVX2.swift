@@ -115,7 +115,7 @@ public enum PatchCNNKernelsAVX2 {
         }
     }
 
-    /// The exact integer sums of one patch's `bytes` RGB bytes at `p`: per channel, and of all squares (the same
+    /// The exact integer sums of one RGB patch's `bytes` bytes at `p`: per channel, and of all squares (the same
     /// grouping as `PatchClassifier.normalisation`: 48-byte groups into 48 lane sums, squares flushed every 1,024).
     /// A copy of that loop on purpose: compiled here for AVX2 it is what makes the sums cheap (calling the baseline
     /// one from the AVX2 path measured 5.2 instead of 4.7 µs per patch on the Brighton bench).
@@ -156,44 +156,88 @@ public enum PatchCNNKernelsAVX2 {
         return (r, g, b, squares)
     }
 
-    /// Writes the normalised input of 8 patches (`patches[lane]`, each `patchSide`² RGB) into the inside of the
-    /// zero-bordered input buffer at `input` (side `inputSide`, border `border`), one patch per lane: channels
-    /// 0–2 the centre crop, `pixel · scales[lane] − shifts[3 · lane + c]`; with `views` 2 (patchSide = 2 · cropSide),
-    /// channels 3–5 the mean of each 2 × 2 block, computed as the sum of the 4 bytes · scale / 4 − shift (equal to
-    /// the reference's mean of normalised values up to float rounding).
+    /// The exact sums of one single-channel patch's `count` samples at `p` and of their squares (the same loop as
+    /// `PatchClassifier.grayPatchSums`, compiled here for AVX2 like `patchSums`): 32-bit sums flushed into 64-bit ones
+    /// every 65,536 samples (65,536 · 255² < 2³²).
     ///
-    /// Each row is first computed per patch with contiguous vector loops into `temp` (at least 8 · 6 · patchSide
-    /// floats), then gathered lane by lane into the input's vectors.
+    /// - Complexity: O(count); no allocation.
+    @inline(never)
+    public static func grayPatchSums(_ p: UnsafePointer<UInt8>, count: Int) -> (sum: UInt64, squares: UInt64) {
+        var sum: UInt64 = 0, squares: UInt64 = 0
+        var start = 0
+        while start < count {
+            let end = min(count, start &+ 65_536)
+            var s: UInt32 = 0, q: UInt32 = 0
+            for i in start..<end {
+                let v = UInt32(p[i])
+                s &+= v
+                q &+= v &* v
+            }
+            sum &+= UInt64(s)
+            squares &+= UInt64(q)
+            start = end
+        }
+        return (sum, squares)
+    }
+
+    /// Writes the normalised input of 8 patches (`patches[lane]`, each `patchSide`² pixels of `channels` bytes: 3, RGB,
+    /// or 1, single-channel) into the inside of the zero-bordered input buffer at `input` (side `inputSide`, border
+    /// `border`), one patch per lane: channels 0..<`channels` the centre crop, `pixel · scales[lane] −
+    /// shifts[3 · lane + c]`; with `views` 2 (patchSide = 2 · cropSide), the next `channels` the mean of each 2 × 2
+    /// block, computed as the sum of the 4 bytes · scale / 4 − shift (equal to the reference's mean of normalised values
+    /// up to float rounding).
     ///
-    /// - Complexity: O(8 × patchSide²); no allocation.
+    /// Each row is first computed per patch with contiguous vector loops into `temp` (at least
+    /// 8 · 3 · `channels` · patchSide floats), then gathered lane by lane into the input's vectors.
+    ///
+    /// - Complexity: O(8 × channels × patchSide²); no allocation.
     @inline(never)
     public static func writeInput(
         patches: UnsafePointer<UnsafePointer<UInt8>>, scales: UnsafePointer<Float>, shifts: UnsafePointer<Float>,
-        patchSide: Int, cropSide: Int, views: Int,
+        channels: Int, patchSide: Int, cropSide: Int, views: Int,
         input: UnsafeMutablePointer<Vector>, inputSide: Int, border: Int, temp: UnsafeMutablePointer<Float>
     ) {
-        let crop = cropSide, o = (patchSide &- crop) / 2, rowBytes = 3 &* patchSide
+        // The channel count as a constant in each copy of the body, so RGB's strides stay what they were.
+        if channels == 1 {
+            writeInput(
+                patches: patches, scales: scales, shifts: shifts, constantChannels: 1, patchSide: patchSide,
+                cropSide: cropSide, views: views, input: input, inputSide: inputSide, border: border, temp: temp)
+        } else {
+            precondition(channels == 3, "\(channels) channels; 1 or 3")
+            writeInput(
+                patches: patches, scales: scales, shifts: shifts, constantChannels: 3, patchSide: patchSide,
+                cropSide: cropSide, views: views, input: input, inputSide: inputSide, border: border, temp: temp)
+        }
+    }
+
+    @inline(__always)
+    static func writeInput(
+        patches: UnsafePointer<UnsafePointer<UInt8>>, scales: UnsafePointer<Float>, shifts: UnsafePointer<Float>,
+        constantChannels channels: Int, patchSide: Int, cropSide: Int, views: Int,
+        input: UnsafeMutablePointer<Vector>, inputSide: Int, border: Int, temp: UnsafeMutablePointer<Float>
+    ) {
+        let crop = cropSide, o = (patchSide &- crop) / 2, rowBytes = channels &* patchSide
         let plane = inputSide &* inputSide
-        let cropWidth = 3 &* crop, halfWidth = rowBytes &- 3
-        // temp: [lane][pattern 3 · patchSide] | [lane][crop row 3 · crop] | [lane][half row 3 · patchSide − 3]
+        let cropWidth = channels &* crop, halfWidth = rowBytes &- channels
+        // temp: [lane][pattern channels · patchSide] | [lane][crop row channels · crop] | [lane][half row]
         let patternStride = rowBytes
         let pattern = temp, cropRows = temp + 8 &* patternStride, halfRows = cropRows + 8 &* cropWidth
         for lane in 0..<8 {
             let row = pattern + lane &* patternStride, s = shifts + 3 &* lane
-            for i in 0..<rowBytes { row[i] = s[i % 3] }
+            for i in 0..<rowBytes { row[i] = s[i % channels] }
         }
         let inside = input + (border &* inputSide &+ border)
         for y in 0..<crop {
             for lane in 0..<8 {
-                let src = patches[lane] + 3 &* ((y &+ o) &* patchSide &+ o)
+                let src = patches[lane] + channels &* ((y &+ o) &* patchSide &+ o)
                 let dst = cropRows + lane &* cropWidth, shift = pattern + lane &* patternStride
                 let scale = scales[lane]
                 for k in 0..<cropWidth { dst[k] = Float(src[k]) * scale - shift[k] }
             }
             let cropDst = inside + y &* inputSide
             for x in 0..<crop {
-                for c in 0..<3 {
-                    let k = 3 &* x &+ c
+                for c in 0..<channels {
+                    let k = channels &* x &+ c
                     cropDst[c &* plane &+ x] = gather(cropRows, stride: cropWidth, at: k)
                 }
             }
@@ -203,15 +247,15 @@ public enum PatchCNNKernelsAVX2 {
                 let dst = halfRows + lane &* halfWidth, shift = pattern + lane &* patternStride
                 let scale = scales[lane] * 0.25
                 for i in 0..<halfWidth {
-                    let sum = UInt16(r0[i]) &+ UInt16(r0[i &+ 3]) &+ UInt16(r1[i]) &+ UInt16(r1[i &+ 3])
+                    let sum = UInt16(r0[i]) &+ UInt16(r0[i &+ channels]) &+ UInt16(r1[i]) &+ UInt16(r1[i &+ channels])
                     dst[i] = Float(sum) * scale - shift[i]
                 }
             }
-            let halfDst = inside + (3 &* plane &+ y &* inputSide)
+            let halfDst = inside + (channels &* plane &+ y &* inputSide)
             for x in 0..<crop {
-                for c in 0..<3 {
-                    // Pixels 2x and 2x + 1 of the row pair: byte 6x + c of the pair sums.
-                    halfDst[c &* plane &+ x] = gather(halfRows, stride: halfWidth, at: 6 &* x &+ c)
+                for c in 0..<channels {
+                    // Pixels 2x and 2x + 1 of the row pair: byte 2 · channels · x + c of the pair sums.
+                    halfDst[c &* plane &+ x] = gather(halfRows, stride: halfWidth, at: 2 &* channels &* x &+ c)
                 }
             }
         }

@@ -19,7 +19,8 @@ import _SpotterTestSupport
                 path: try PatchClassifierShapeTests.write(shape, in: dir, seed: UInt64(index) + 1),
                 sha256: PatchClassifierTests.sha256)
             for count in [1, 7, 8, 9, 17] {
-                let patches = PatchClassifierShapeTests.patches(count, side: shape.patchSide, seed: UInt64(100 * index + count))
+                let patches = PatchClassifierShapeTests.patches(
+                    count, side: shape.patchSide, channels: shape.channels, seed: UInt64(100 * index + count))
                 let fast = model.logits(patches, path: path)
                 #expect(fast.count == count)
                 for i in 0..<count {

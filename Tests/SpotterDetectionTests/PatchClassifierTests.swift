@@ -113,7 +113,13 @@ import _SpotterTestSupport
         var layers: [Layer]
         var views = 1
         var stdFloor: Double? = nil
-        var description: String { "patch \(patchSide), crop \(cropSide), \(views) views, \(layers.count) layers" }
+        /// The header's input `channels`: nil (no key: RGB), "RGB" or "gray".
+        var channelsKey: String? = nil
+        /// Bytes per pixel of a patch.
+        var channels: Int { channelsKey == "gray" ? 1 : 3 }
+        var description: String {
+            "patch \(patchSide), crop \(cropSide), \(channelsKey ?? "no channels key"), \(views) views, \(layers.count) layers"
+        }
     }
 
     static let shapes: [Shape] = [
@@ -141,6 +147,27 @@ import _SpotterTestSupport
             .conv(out: 12, stride: 2, padding: 1, relu: true), .conv(out: 16, stride: 2, padding: 1, relu: true),
             .conv(out: 24, stride: 2, padding: 1, relu: true), .dense(out: 1, relu: false),
         ], views: 2, stdFloor: 0.05),
+        // Single-channel (thermal): two views (2 input channels), stride 1 first, odd widths, a position tail.
+        Shape(patchSide: 28, cropSide: 14, layers: [
+            .conv(out: 5, stride: 1, padding: 1, relu: true), .conv(out: 9, stride: 2, padding: 1, relu: true),
+            .conv(out: 6, stride: 2, padding: 0, relu: true), .dense(out: 1, relu: false),
+        ], views: 2, channelsKey: "gray"),
+        // Single-channel, one view (one input channel), an odd crop, a hidden dense layer.
+        Shape(patchSide: 21, cropSide: 17, layers: [
+            .conv(out: 4, stride: 2, padding: 1, relu: true), .conv(out: 7, stride: 1, padding: 2, relu: false),
+            .dense(out: 5, relu: true), .dense(out: 1, relu: false),
+        ], channelsKey: "gray"),
+        // Single-channel, two views, no convolution: the dense layer reads the input buffer itself.
+        Shape(patchSide: 12, cropSide: 6, layers: [.dense(out: 1, relu: false)], views: 2, channelsKey: "gray"),
+        // The thermal model's shape (48 → 24, 2 → 12 → 16 → 24, stride 2), another floor.
+        Shape(patchSide: 48, cropSide: 24, layers: [
+            .conv(out: 12, stride: 2, padding: 1, relu: true), .conv(out: 16, stride: 2, padding: 1, relu: true),
+            .conv(out: 24, stride: 2, padding: 1, relu: true), .dense(out: 1, relu: false),
+        ], views: 2, stdFloor: 0.05, channelsKey: "gray"),
+        // RGB said explicitly, as the training script writes it.
+        Shape(patchSide: 16, cropSide: 8, layers: [
+            .conv(out: 6, stride: 2, padding: 1, relu: true), .dense(out: 1, relu: false),
+        ], views: 2, channelsKey: "RGB"),
     ]
 
     /// Writes `NAME.json` and `NAME.f32` for `shape` with weights uniform in ±√(6 / fan-in) (He); returns the header's path.
@@ -148,7 +175,7 @@ import _SpotterTestSupport
         var rng = SplitMix64(seed: seed)
         func uniform(_ bound: Double) -> Float { Float((Double(rng.next() >> 11) / Double(1 << 53) * 2 - 1) * bound) }
         var weights: [Float] = [], entries: [[String: Any]] = []
-        var side = shape.cropSide, channels = 3 * shape.views, multiplyAdds = 0
+        var side = shape.cropSide, channels = shape.channels * shape.views, multiplyAdds = 0
         for layer in shape.layers {
             switch layer {
             case let .conv(out, stride, padding, relu):
@@ -182,23 +209,28 @@ import _SpotterTestSupport
         }
         let bytes = weights.flatMap { w in withUnsafeBytes(of: w.bitPattern.littleEndian) { Array($0) } }
         try dir.write(bytes, to: "synthetic.f32")
+        var input: [String: Any] = [
+            "patch_side": shape.patchSide, "crop_side": shape.cropSide, "normalisation": "patch", "views": shape.views,
+            "std_floor": shape.stdFloor ?? 0.02,
+        ]
+        if let key = shape.channelsKey { input["channels"] = key }
         let header: [String: Any] = [
-            "format": "spotter-cnn-1", "version": "synthetic", "layers": entries,
-            "input": ["patch_side": shape.patchSide, "crop_side": shape.cropSide, "normalisation": "patch",
-                      "views": shape.views, "std_floor": shape.stdFloor ?? 0.02] as [String: Any],
+            "format": "spotter-cnn-1", "version": "synthetic", "layers": entries, "input": input,
             "weights_file": "synthetic.f32", "weights_count": weights.count,
             "weights_sha256": PatchClassifierTests.sha256(Data(bytes)), "multiply_adds": multiplyAdds,
         ]
         return try dir.write(Array(try JSONSerialization.data(withJSONObject: header)), to: "synthetic.json")
     }
 
-    /// Random patches, plus a flat one (its standard deviation is the 0.02 floor) and one of extremes.
-    static func patches(_ count: Int, side: Int, seed: UInt64) -> [[UInt8]] {
+    /// Random patches of `channels` bytes per pixel, plus a flat one (its standard deviation is the floor) and one of
+    /// extremes.
+    static func patches(_ count: Int, side: Int, channels: Int = 3, seed: UInt64) -> [[UInt8]] {
         var rng = SplitMix64(seed: seed)
-        var out = (0..<count).map { _ in rng.bytes(side * side * 3) }
+        let bytes = side * side * channels
+        var out = (0..<count).map { _ in rng.bytes(bytes) }
         if count > 2 {
-            out[1] = [UInt8](repeating: 117, count: side * side * 3)
-            out[2] = (0..<(side * side * 3)).map { $0 % 7 == 0 ? 255 : 0 }
+            out[1] = [UInt8](repeating: 117, count: bytes)
+            out[2] = (0..<bytes).map { $0 % 7 == 0 ? 255 : 0 }
         }
         return out
     }
@@ -210,7 +242,8 @@ import _SpotterTestSupport
         try TemporaryDirectory.with { dir in
             let model = try PatchClassifier(path: try Self.write(shape, in: dir, seed: UInt64(index) + 1), sha256: PatchClassifierTests.sha256)
             for count in [1, 4, 7, 9] {
-                let patches = Self.patches(count, side: shape.patchSide, seed: UInt64(100 * index + count))
+                let patches = Self.patches(count, side: shape.patchSide, channels: shape.channels, seed: UInt64(100 * index + count))
+                #expect(model.channels == shape.channels)
                 let fast = model.logits(patches, reference: false)
                 let reference = model.logits(patches, reference: true)
                 #expect(fast.count == count)
