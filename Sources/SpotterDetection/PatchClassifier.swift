@@ -31,6 +31,8 @@ public final class PatchClassifier: Sendable {
     /// Bytes (channels) per pixel of a patch: 3 (RGB) or 1 (single-channel, e.g. 8-bit thermal). The network's input
     /// has `channels · views` channels.
     public let channels: Int
+    /// Bytes of one patch: `channels` · `patchSide`², what `logits` and `logitReference` require of each patch.
+    public var patchBytes: Int { channels * patchSide * patchSide }
     /// 1: the centre crop; 2: also the whole patch at half resolution (patchSide = 2 · cropSide), `channels` more
     /// input channels.
     public let views: Int
@@ -208,8 +210,8 @@ public final class PatchClassifier: Sendable {
     /// The network input of a patch, planar [channels · views][crop][crop]: the normalised centre crop, then (two
     /// views) the mean of each 2 × 2 block of the normalised patch. The reference path's input.
     func input(_ patch: [UInt8]) -> [Float] {
-        let n = patchSide * patchSide, channels = channels
-        precondition(patch.count == channels * n, "patch of \(patch.count) bytes, expected \(channels * n)")
+        let channels = channels
+        precondition(patch.count == patchBytes, "patch of \(patch.count) bytes, expected \(patchBytes)")
         let plane = cropSide * cropSide
         var out = [Float](repeating: 0, count: channels * views * plane)
         let o = (patchSide - cropSide) / 2
@@ -530,7 +532,7 @@ struct PatchCNNPlan: Sendable {
         let temp = UnsafeMutablePointer<Float>.allocate(
             capacity: 8 * (channels * patchSide + channels * cropSide + channels * patchSide))
         defer { temp.deallocate() }
-        let patchBytes = channels * patchSide * patchSide
+        let patchBytes = classifier.patchBytes
         for p in patches { precondition(p.count == patchBytes, "patch of \(p.count) bytes, expected \(patchBytes)") }
         var out = [Float](repeating: 0, count: n)
         // The pass's 8 patches, copied side by side (55 kB for 48-px patches).
@@ -647,7 +649,7 @@ struct PatchCNNPlan: Sendable {
         let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: scratchCount)
         scratch.initialize(repeating: .zero, count: scratchCount)
         defer { scratch.deallocate() }
-        let patchBytes = classifier.channels * classifier.patchSide * classifier.patchSide, lanes = Self.lanes
+        let patchBytes = classifier.patchBytes, lanes = Self.lanes
         for p in patches { precondition(p.count == patchBytes, "patch of \(p.count) bytes, expected \(patchBytes)") }
         var out = [Float](repeating: 0, count: n)
         packed.withUnsafeBufferPointer { packed in

@@ -24,10 +24,11 @@ import _SpotterTestSupport
     @Test func headerSaysGray() throws {
         let (model, fixture) = try Self.load()
         #expect(model.channels == 1 && model.views == 2 && model.patchSide == 48 && model.cropSide == 24)
+        #expect(model.patchBytes == 48 * 48)
         #expect(fixture.patches_u8.count == 16)
         #expect(fixture.patches_u8.allSatisfy { $0.count == 48 * 48 })
         let (rgb, _) = try PatchClassifierTests.load()
-        #expect(rgb.channels == 3)
+        #expect(rgb.channels == 3 && rgb.patchBytes == 3 * rgb.patchSide * rgb.patchSide)
     }
 
     /// Each path gives PyTorch's logits on the fixture's patches.
