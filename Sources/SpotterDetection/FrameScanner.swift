@@ -407,6 +407,10 @@ public final class FrameScanner {
                 candidates.map(\.features), firstTrees: settings.cascadeTrees, keep: settings.cascadeKeep)
             for (i, p) in p.enumerated() { candidates[i].score = p }
         }
+        // The thermal CNN learned 8-bit tone-mapped frames; on 16-bit radiometric ones the trees rank alone.
+        if let classifier = settings.patchClassifier, bytesPerSample == 1, !candidates.isEmpty {
+            Self.applyPatchClassifier(classifier, to: &candidates, settings: settings)
+        }
         return candidates
     }
 

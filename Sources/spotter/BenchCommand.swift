@@ -243,7 +243,10 @@ private final class BenchResults: @unchecked Sendable {
 extension ScanOptions {
     /// The versions of the re-rankers in use, for reports.
     var rerankerVersion: String? {
-        let v = [rgbCandidates.reranker?.version, rgbCandidates.patchClassifier?.version, thermalCandidates.reranker?.version]
+        let v = [
+            rgbCandidates.reranker?.version, rgbCandidates.patchClassifier?.version, thermalCandidates.reranker?.version,
+            thermalCandidates.patchClassifier?.version,
+        ]
             .compactMap { $0 }
         return v.isEmpty ? nil : v.joined(separator: ", ")
     }

@@ -14,7 +14,7 @@ struct BenchSpeed: ParsableCommand {
         abstract: "Measure scan throughput against a decode-only pass over the same files, in the same run.",
         discussion: """
             Runs an untimed warm-up decode, then alternates decode-only and full-scan passes (--rounds times each) \
-            and reports the median of each. With the patch CNN on (the rgb-coast profile's default, or --patch-cnn), also times the profile's patch CNN on 1,000 patches cut \
+            and reports the median of each. With a patch CNN on (a profile that enables it, or --patch-cnn), also times the patch CNN of the frames' family on 1,000 patches cut \
             from the frames' best candidates (as a scan cuts them) against the decode time per frame. Use a release \
             build: swift run -c release spotter bench-speed …
             """)
@@ -88,7 +88,7 @@ struct BenchSpeed: ParsableCommand {
             print("scan         \(ScanOutput.fixed(scanRate, 1)) MP/s  \(ScanOutput.fixed(frames / st, 2)) frames/s  \(ScanOutput.fixed(st * 1000 / frames, 1)) ms/frame")
             print("ratio scan/decode \(ScanOutput.fixed(scanRate / decodeRate, 3))  detections \(detections)  failed \(failed)  peak RSS \(ScanOutput.fixed(rssMB, 1)) MB")
             if let cnn {
-                print(cnn.line(decodeMS: decodeMS, keep: options.rgbCandidates.patchKeep))
+                print(cnn.line(decodeMS: decodeMS))
             } else if scan.patchCnn == true {
                 print("patch CNN: none (the profile has no patch classifier for these frames)")
             }
@@ -111,20 +111,29 @@ private struct PatchCNNTiming {
     static let batch = 1000
     var patches: Int
     var seconds: Double
+    /// How many of a frame's candidates the profile has the classifier score.
+    var keep: Int
 
     static func measure(options: ScanOptions, files: [String], rounds: Int) -> PatchCNNTiming? {
-        guard let classifier = options.rgbCandidates.patchClassifier else { return nil }
-        var o = options
-        o.rgbCandidates.patchClassifier = nil
-        o.rgbCandidates.patchSide = classifier.patchSide
-        let scanner = FrameScanner(options: o)
-        var cut: [[UInt8]] = []
-        for file in files where cut.count < batch {
-            let candidates = scanner.scanWithCandidates(path: file).candidates
-            let best = candidates.sorted { $0.score > $1.score }.prefix(max(1, o.rgbCandidates.patchKeep))
-            cut += best.map(\.patch).filter { $0.count == classifier.patchSide * classifier.patchSide * 3 }
+        // The family whose classifier these frames use: RGB patches for RGB frames, 8-bit single-channel for thermal.
+        for family in [\ScanOptions.rgbCandidates, \ScanOptions.thermalCandidates] {
+            guard let classifier = options[keyPath: family].patchClassifier else { continue }
+            var o = options
+            o[keyPath: family].patchClassifier = nil
+            o[keyPath: family].patchSide = classifier.patchSide
+            let scanner = FrameScanner(options: o)
+            var cut: [[UInt8]] = []
+            for file in files where cut.count < batch {
+                let candidates = scanner.scanWithCandidates(path: file).candidates
+                let best = candidates.sorted { $0.score > $1.score }.prefix(max(1, o[keyPath: family].patchKeep))
+                cut += best.map(\.patch).filter { $0.count == classifier.patchBytes }
+            }
+            if !cut.isEmpty { return time(classifier, on: cut, rounds: rounds, keep: o[keyPath: family].patchKeep) }
         }
-        guard !cut.isEmpty else { return nil }
+        return nil
+    }
+
+    static func time(_ classifier: PatchClassifier, on cut: [[UInt8]], rounds: Int, keep: Int) -> PatchCNNTiming {
         let patches = (0..<batch).map { cut[$0 % cut.count] }
         _ = classifier.logits(patches)  // warm-up
         var times: [Double] = []
@@ -134,10 +143,10 @@ private struct PatchCNNTiming {
             times.append(monotonicSeconds() - start)
             precondition(logits.count == patches.count)
         }
-        return PatchCNNTiming(patches: patches.count, seconds: median(times))
+        return PatchCNNTiming(patches: patches.count, seconds: median(times), keep: keep)
     }
 
-    func line(decodeMS: Double, keep: Int) -> String {
+    func line(decodeMS: Double) -> String {
         let ms = seconds * 1000 * Double(Self.batch) / Double(patches)
         let perFrame = ms * Double(min(keep, Self.batch)) / Double(Self.batch)
         return "patch CNN: \(ScanOutput.fixed(ms, 2)) ms per 1,000 candidates = \(ScanOutput.fixed(100 * ms / decodeMS, 1)) % of the decode time per frame (\(ScanOutput.fixed(ms, 2)) µs per patch); the profile scores the best \(keep) of a frame: \(ScanOutput.fixed(perFrame, 2)) ms = \(ScanOutput.fixed(100 * perFrame / decodeMS, 1)) %"

@@ -67,8 +67,13 @@ enum ModelLibrary {
                 let cnn = try PatchClassifier(path: root + "/" + relative) { data in
                     SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
                 }
-                if family == .thermal {
-                    notes.append("\(path): patch classifiers score RGB candidates only; \(cnn.version) left out")
+                // RGB candidates take a 3-channel model, thermal ones (8-bit frames) a single-channel one.
+                let wanted = family == .thermal ? 1 : 3
+                if cnn.channels != wanted {
+                    notes.append("\(root)/\(relative): a \(cnn.channels)-channel patch classifier, but \(family.rawValue) candidates need \(wanted) channels; \(cnn.version) left out")
+                } else if family == .thermal {
+                    options.thermalCandidates.patchClassifier = cnn
+                    options.thermalCandidates.patchSide = cnn.patchSide
                 } else {
                     options.rgbCandidates.patchClassifier = cnn
                     options.rgbCandidates.patchSide = cnn.patchSide

@@ -31,7 +31,7 @@ struct ScanArguments: ParsableArguments {
     @Flag(help: "Rank candidates by their detector's own strength instead of the learned re-ranker.")
     var noRerank = false
 
-    @Flag(inversion: .prefixedNo, help: "Score RGB candidates with the profile's patch CNN besides the re-ranker, or not (default: as the profile says; rgb-coast enables it).")
+    @Flag(inversion: .prefixedNo, help: "Score candidates with the profile's patch CNN besides the re-ranker, or not (default: as the profile says: on for thermal frames of 8 bits, off for RGB).")
     var patchCnn: Bool? = nil
 
     func validate() throws {

@@ -77,4 +77,35 @@ struct ScanPatchCNNTests {
             #expect(try scan(["--models", models, "--no-patch-cnn"]).detections.map(\.score) == trees.detections.map(\.score))
         }
     }
+
+    /// The thermal profile's single-channel CNN, on by default, the same way on a thermal frame; a profile that names
+    /// a model of the wrong channel count gets a note naming the file, and the trees rank alone.
+    @Test func theThermalCNNIsOnByDefaultAndAWrongModelIsLeftOutWithANote() throws {
+        let frame = CLIInputs.thermal(1)[0]
+        func run(_ extra: [String]) throws -> (FrameLine, String) {
+            let run = try SpotterProcess.run(["scan", frame, "--format", "jsonl"] + extra)
+            #expect(run.exitCode == 0, "\(run)")
+            return (try #require(FrameLine.parseAll(run)?.first), run.stderr)
+        }
+        let (trees, _) = try run(["--quiet", "--no-patch-cnn"]), (cnn, _) = try run(["--quiet"])
+        #expect(!trees.detections.isEmpty && !cnn.detections.isEmpty)
+        #expect(try run(["--quiet", "--patch-cnn"]).0.detections.map(\.score) == cnn.detections.map(\.score))
+        #expect(cnn.detections.map(\.score) == cnn.detections.map(\.score).sorted(by: >))
+        #expect(cnn.detections.map(\.score) != trees.detections.map(\.score))
+        #expect(try run(["--quiet", "--no-rerank", "--patch-cnn"]).0.detections.map(\.score)
+            == run(["--quiet", "--no-rerank"]).0.detections.map(\.score))
+
+        try TemporaryDirectory.with { dir in
+            let models = dir.path + "/Models"
+            try FileManager.default.copyItem(atPath: SharedDatasets.packageRoot + "/Models", toPath: models)
+            let profile = models + "/profiles/thermal.json"
+            let text = try String(contentsOfFile: profile, encoding: .utf8)
+            let wrong = text.replacingOccurrences(of: "patch-cnn/thermal-cnn.json", with: "patch-cnn/rgb-coast-cnn.json")
+            #expect(wrong != text)
+            try wrong.write(toFile: profile, atomically: true, encoding: .utf8)
+            let (line, stderr) = try run(["--models", models, "--patch-cnn"])
+            #expect(line.detections.map(\.score) == trees.detections.map(\.score))
+            #expect(stderr.contains("rgb-coast-cnn.json") && stderr.contains("3-channel"), "\(stderr)")
+        }
+    }
 }

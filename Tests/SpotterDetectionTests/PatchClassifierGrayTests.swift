@@ -5,16 +5,16 @@ import _SpotterTestSupport
 
 @testable import SpotterDetection
 
-/// Single-channel ("gray", thermal) patch CNNs: a small synthetic model exported by `train_patch_cnn.py` (1 epoch,
-/// the thermal model's shapes: 48-px patches, 2 views, 2 → 12 → 16 → 24 channels) with PyTorch's logits on its
-/// fixture patches (synthetic gradients and blobs, no dataset pixels).
+/// Single-channel ("gray", thermal) patch CNNs: the thermal profile's model (`Models/patch-cnn/thermal-cnn.json`,
+/// written by `train_thermal_cnn.py --final`: 48-px patches, 2 views, 2 → 12 → 16 → 24 channels) with PyTorch's
+/// logits on its fixture patches (synthetic gradients and blobs, no dataset pixels), saved at training time.
 @Suite struct PatchClassifierGrayTests {
     static let fixtures = SharedDatasets.packageRoot + "/Tests/SpotterDetectionTests/Fixtures"
-    static let header = fixtures + "/gray-cnn-test.json"
+    static let header = SharedDatasets.packageRoot + "/Models/patch-cnn/thermal-cnn.json"
 
     static func load() throws -> (PatchClassifier, PatchClassifierTests.Fixture) {
         let model = try PatchClassifier(path: header, sha256: PatchClassifierTests.sha256)
-        let url = URL(fileURLWithPath: fixtures + "/gray-cnn-test-fixture.json")
+        let url = URL(fileURLWithPath: fixtures + "/thermal-cnn-fixture.json")
         return (model, try JSONDecoder().decode(PatchClassifierTests.Fixture.self, from: Data(contentsOf: url)))
     }
 
@@ -72,8 +72,8 @@ import _SpotterTestSupport
             let text = try String(contentsOfFile: Self.header, encoding: .utf8)
             #expect(text.contains(#""channels": "gray""#))
             let edited = text.replacingOccurrences(of: #""channels": "gray""#, with: #""channels": "\#(value)""#)
-            let weights = try Data(contentsOf: URL(fileURLWithPath: Self.fixtures + "/gray-cnn-test.f32"))
-            try dir.write(Array(weights), to: "gray-cnn-test.f32")
+            let weights = try Data(contentsOf: URL(fileURLWithPath: SharedDatasets.packageRoot + "/Models/patch-cnn/thermal-cnn.f32"))
+            try dir.write(Array(weights), to: "thermal-cnn.f32")
             let path = try dir.write(Array(edited.utf8), to: "m.json")
             do {
                 _ = try PatchClassifier(path: path, sha256: PatchClassifierTests.sha256)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Grouped cross-validation of the RGB patch-CNN recipe on thermal frames: does a small CNN on single-channel patches
-around the candidates, added to the thermal re-ranker's trees, rank people better than the trees alone?
+around the candidates, added to the thermal re-ranker's trees, rank people better than the trees alone? With --final,
+the thermal profile's model.
 
 Training data (training frames only, hit-uav-thermal-train400): the candidates of `spotter bench TRAIN --no-rerank
 --candidates-csv C.csv --patches P --patch-side 56` (56x56 8-bit patches around each candidate, in CSV order, cut as a
@@ -21,8 +22,16 @@ only among each training frame's K best by nested out-of-fold trees). Scored wit
 (tools/training/protocol.py, 100 detections per frame as thermal's detections.max_per_frame, no score floor). Prints
 the trees', the CNN's and the sums' figures, the sum also as the scan would compute it (the CNN only on a frame's best
 --keep candidates by the trees), and AP fold by fold. --trees-cache keeps the out-of-fold trees (3 minutes on 2 idle
-cores, 16 with other work on them) for the next run; --save-oof keeps all out-of-fold scores. Writes no model: the thermal CNN did not
-beat the trees (Models/README.md, "The patch CNN on thermal frames").
+cores, 16 with other work on them) for the next run; --save-oof keeps all out-of-fold scores.
+
+With --final (and --out, --version): no CV; one CNN on all frames, written in Spotter's format by
+train_patch_cnn.export (OUT.json, OUT.f32, OUT-fixture.json; "channels": "gray"). thermal-cnn-1 is
+
+    ../../.venv-train/bin/python train_thermal_cnn.py --candidates /tmp/th/c56.csv --patches /tmp/th/p56 \
+        --labels ../../../shared/datasets/hit-uav-thermal-train400/labels.json --group flight --hard-top 250 \
+        --epochs 32 --negatives 1000000 --final --out ../../Models/patch-cnn/thermal-cnn --version thermal-cnn-1
+
+(about 9 minutes on 2 cores; Models/README.md, "The patch CNN on thermal frames").
 """
 import argparse
 import csv
