@@ -65,16 +65,23 @@ struct ScanPatchCNNTests {
         #expect(try scan(["--no-patch-cnn"]).detections.map(\.score) == trees.detections.map(\.score))
 
         // A profile that enables the CNN: it is on by default and --no-patch-cnn turns it off.
+        try Self.withModels(editing: "rgb-coast", "\"patch_classifier.enabled\": 0", to: "\"patch_classifier.enabled\": 1") { (models: String) throws in
+            #expect(try scan(["--models", models]).detections.map(\.score) == cnn.detections.map(\.score))
+            #expect(try scan(["--models", models, "--no-patch-cnn"]).detections.map(\.score) == trees.detections.map(\.score))
+        }
+    }
+
+    /// Runs `body` with a copy of Models/ in a temporary folder whose profile `name` has `text` replaced by `edited`.
+    static func withModels(editing name: String, _ text: String, to edited: String, _ body: (String) throws -> Void) throws {
         try TemporaryDirectory.with { dir in
             let models = dir.path + "/Models"
             try FileManager.default.copyItem(atPath: SharedDatasets.packageRoot + "/Models", toPath: models)
-            let profile = models + "/profiles/rgb-coast.json"
-            let text = try String(contentsOfFile: profile, encoding: .utf8)
-            let enabled = text.replacingOccurrences(of: "\"patch_classifier.enabled\": 0", with: "\"patch_classifier.enabled\": 1")
-            #expect(enabled != text)
-            try enabled.write(toFile: profile, atomically: true, encoding: .utf8)
-            #expect(try scan(["--models", models]).detections.map(\.score) == cnn.detections.map(\.score))
-            #expect(try scan(["--models", models, "--no-patch-cnn"]).detections.map(\.score) == trees.detections.map(\.score))
+            let profile = models + "/profiles/\(name).json"
+            let original = try String(contentsOfFile: profile, encoding: .utf8)
+            let changed = original.replacingOccurrences(of: text, with: edited)
+            #expect(changed != original, "\(profile) has no \(text)")
+            try changed.write(toFile: profile, atomically: true, encoding: .utf8)
+            try body(models)
         }
     }
 
@@ -95,14 +102,7 @@ struct ScanPatchCNNTests {
         #expect(try run(["--quiet", "--no-rerank", "--patch-cnn"]).0.detections.map(\.score)
             == run(["--quiet", "--no-rerank"]).0.detections.map(\.score))
 
-        try TemporaryDirectory.with { dir in
-            let models = dir.path + "/Models"
-            try FileManager.default.copyItem(atPath: SharedDatasets.packageRoot + "/Models", toPath: models)
-            let profile = models + "/profiles/thermal.json"
-            let text = try String(contentsOfFile: profile, encoding: .utf8)
-            let wrong = text.replacingOccurrences(of: "patch-cnn/thermal-cnn.json", with: "patch-cnn/rgb-coast-cnn.json")
-            #expect(wrong != text)
-            try wrong.write(toFile: profile, atomically: true, encoding: .utf8)
+        try Self.withModels(editing: "thermal", "patch-cnn/thermal-cnn.json", to: "patch-cnn/rgb-coast-cnn.json") { (models: String) throws in
             let (line, stderr) = try run(["--models", models, "--patch-cnn"])
             #expect(line.detections.map(\.score) == trees.detections.map(\.score))
             #expect(stderr.contains("rgb-coast-cnn.json") && stderr.contains("3-channel"), "\(stderr)")

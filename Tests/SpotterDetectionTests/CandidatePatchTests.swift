@@ -24,6 +24,23 @@ import _SpotterTestSupport
         return (rgbx, rgb)
     }
 
+    /// A warm-ground thermal frame of `w` × `h` with 20 hot blobs, 8- or 16-bit (16-bit samples are 97 × the 8-bit
+    /// level).
+    static func thermalFrame(_ w: Int, _ h: Int, seed: UInt64, bytesPerSample: Int) -> Image {
+        var rng = SplitMix64(seed: seed)
+        var image = Image(width: w, height: h, channels: 1, bytesPerSample: bytesPerSample)
+        func put(_ x: Int, _ y: Int, _ v: Int) {
+            let s = bytesPerSample == 2 ? v * 97 : v
+            for k in 0..<bytesPerSample { image.pixels[(y * w + x) * bytesPerSample + k] = UInt8(truncatingIfNeeded: s >> (8 * k)) }
+        }
+        for y in 0..<h { for x in 0..<w { put(x, y, 70 + (x + 2 * y) / 20 + rng.below(8)) } }
+        for _ in 0..<20 {
+            let (x0, y0, bw, bh, v) = (rng.below(w - 3), rng.below(h - 7), 2 + rng.below(3), 3 + rng.below(6), 150 + rng.below(100))
+            for y in y0..<min(h, y0 + bh) { for x in x0..<min(w, x0 + bw) { put(x, y, v) } }
+        }
+        return image
+    }
+
     @Test(arguments: [32, 48])
     func scanPatchesEqualWholeFramePatches(side: Int) throws {
         let (w, h) = (200, 160)
@@ -83,17 +100,7 @@ import _SpotterTestSupport
     @Test(arguments: [(32, 1), (56, 1), (40, 2), (120, 1)])
     func thermalScanPatchesEqualWholeFramePatches(side: Int, bytesPerSample: Int) throws {
         let (w, h) = (180, 150)
-        var rng = SplitMix64(seed: UInt64(side + bytesPerSample))
-        var image = Image(width: w, height: h, channels: 1, bytesPerSample: bytesPerSample)
-        func put(_ x: Int, _ y: Int, _ v: Int) {
-            let s = bytesPerSample == 2 ? v * 97 : v
-            for k in 0..<bytesPerSample { image.pixels[(y * w + x) * bytesPerSample + k] = UInt8(truncatingIfNeeded: s >> (8 * k)) }
-        }
-        for y in 0..<h { for x in 0..<w { put(x, y, 70 + (x + 2 * y) / 20 + rng.below(8)) } }
-        for _ in 0..<20 {
-            let (x0, y0, bw, bh, v) = (rng.below(w - 3), rng.below(h - 7), 2 + rng.below(3), 3 + rng.below(6), 150 + rng.below(100))
-            for y in y0..<min(h, y0 + bh) { for x in x0..<min(w, x0 + bw) { put(x, y, v) } }
-        }
+        let image = Self.thermalFrame(w, h, seed: UInt64(side + bytesPerSample), bytesPerSample: bytesPerSample)
         var options = ScanOptions()
         options.profile = .thermal
         options.keepCandidates = true

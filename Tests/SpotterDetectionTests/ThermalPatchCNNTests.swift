@@ -13,19 +13,7 @@ import _SpotterTestSupport
 
     /// A warm-ground frame with 20 hot blobs, 8- or 16-bit.
     static func frame(bytesPerSample: Int) -> Image {
-        let (w, h) = (180, 150)
-        var rng = SplitMix64(seed: 11)
-        var image = Image(width: w, height: h, channels: 1, bytesPerSample: bytesPerSample)
-        func put(_ x: Int, _ y: Int, _ v: Int) {
-            let s = bytesPerSample == 2 ? v * 97 : v
-            for k in 0..<bytesPerSample { image.pixels[(y * w + x) * bytesPerSample + k] = UInt8(truncatingIfNeeded: s >> (8 * k)) }
-        }
-        for y in 0..<h { for x in 0..<w { put(x, y, 70 + (x + 2 * y) / 20 + rng.below(8)) } }
-        for _ in 0..<20 {
-            let (x0, y0, bw, bh, v) = (rng.below(w - 3), rng.below(h - 7), 2 + rng.below(3), 3 + rng.below(6), 150 + rng.below(100))
-            for y in y0..<min(h, y0 + bh) { for x in x0..<min(w, x0 + bw) { put(x, y, v) } }
-        }
-        return image
+        CandidatePatchTests.thermalFrame(180, 150, seed: 11, bytesPerSample: bytesPerSample)
     }
 
     /// The candidates of one scan of `image`, in the scanner's order (the same with or without the classifier, which
