@@ -14,9 +14,10 @@ struct BenchSpeed: ParsableCommand {
         abstract: "Measure scan throughput against a decode-only pass over the same files, in the same run.",
         discussion: """
             Runs an untimed warm-up decode, then alternates decode-only and full-scan passes (--rounds times each) \
-            and reports the median of each. With a patch CNN on (a profile that enables it, or --patch-cnn), also times the patch CNN of the frames' family on 1,000 patches cut \
-            from the frames' best candidates (as a scan cuts them) against the decode time per frame. Use a release \
-            build: swift run -c release spotter bench-speed …
+            and reports the median of each. With a patch CNN on (a profile that enables it, or --patch-cnn), also times the patch CNN of the frames' family \
+            (the one with the most patches when thermal and RGB frames are mixed) on 1,000 patches cut from the frames' best \
+            candidates (as a scan cuts them), against the mean decode time per frame. Use a release build: \
+            swift run -c release spotter bench-speed …
             """)
 
     @Argument(help: "Frames: files, folders or glob patterns.")
@@ -96,7 +97,7 @@ struct BenchSpeed: ParsableCommand {
             var cnnFields = ""
             if let cnn {
                 let ms = cnn.seconds * 1000 * 1000 / Double(cnn.patches)
-                cnnFields = ", \"patch_cnn_ms_per_1000\": \(JSONText.number(ms)), \"patch_cnn_percent_of_decode\": \(JSONText.number(100 * ms / decodeMS, digits: 2)), \"patch_cnn_us_per_patch\": \(JSONText.number(ms, digits: 3))"
+                cnnFields = ", \"patch_cnn\": \(JSONText.string(cnn.version)), \"patch_cnn_ms_per_1000\": \(JSONText.number(ms)), \"patch_cnn_percent_of_decode\": \(JSONText.number(100 * ms / decodeMS, digits: 2)), \"patch_cnn_us_per_patch\": \(JSONText.number(ms, digits: 3))"
             }
             print("{\"frames\": \(files.count), \"megapixels\": \(JSONText.number(megapixels)), \"threads\": \(threads), \"decode_mp_per_s\": \(JSONText.number(decodeRate)), \"scan_mp_per_s\": \(JSONText.number(scanRate)), \"decode_frames_per_s\": \(JSONText.number(frames / dt)), \"scan_frames_per_s\": \(JSONText.number(frames / st)), \"ratio\": \(JSONText.number(scanRate / decodeRate)), \"detections\": \(detections), \"failed\": \(failed), \"peak_rss_mb\": \(JSONText.number(rssMB, digits: 1))\(cnnFields)}")
         }
@@ -113,24 +114,32 @@ private struct PatchCNNTiming {
     var seconds: Double
     /// How many of a frame's candidates the profile has the classifier score.
     var keep: Int
+    /// The classifier timed.
+    var version: String
 
     static func measure(options: ScanOptions, files: [String], rounds: Int) -> PatchCNNTiming? {
-        // The family whose classifier these frames use: RGB patches for RGB frames, 8-bit single-channel for thermal.
-        for family in [\ScanOptions.rgbCandidates, \ScanOptions.thermalCandidates] {
+        // One scan with every classifier left out and every family's patches cut; each frame's patches go to the
+        // classifier of its family (RGB patches for RGB frames, 8-bit single-channel ones for thermal frames).
+        let families = [\ScanOptions.rgbCandidates, \ScanOptions.thermalCandidates]
+        var o = options
+        for family in families {
             guard let classifier = options[keyPath: family].patchClassifier else { continue }
-            var o = options
             o[keyPath: family].patchClassifier = nil
             o[keyPath: family].patchSide = classifier.patchSide
-            let scanner = FrameScanner(options: o)
-            var cut: [[UInt8]] = []
-            for file in files where cut.count < batch {
-                let candidates = scanner.scanWithCandidates(path: file).candidates
-                let best = candidates.sorted { $0.score > $1.score }.prefix(max(1, o[keyPath: family].patchKeep))
-                cut += best.map(\.patch).filter { $0.count == classifier.patchBytes }
-            }
-            if !cut.isEmpty { return time(classifier, on: cut, rounds: rounds, keep: o[keyPath: family].patchKeep) }
         }
-        return nil
+        let scanner = FrameScanner(options: o)
+        var cut: [[[UInt8]]] = [[], []]
+        for file in files where cut.allSatisfy({ $0.count < batch }) {
+            let (result, candidates, _) = scanner.scanWithCandidates(path: file)
+            let k = result.profile == Profile.thermal.rawValue ? 1 : 0
+            guard let classifier = options[keyPath: families[k]].patchClassifier else { continue }
+            let best = candidates.sorted { $0.score > $1.score }.prefix(max(1, options[keyPath: families[k]].patchKeep))
+            cut[k] += best.map(\.patch).filter { $0.count == classifier.patchBytes }
+        }
+        // The family of most of the frames.
+        let k = cut[1].count > cut[0].count ? 1 : 0
+        guard let classifier = options[keyPath: families[k]].patchClassifier, !cut[k].isEmpty else { return nil }
+        return time(classifier, on: cut[k], rounds: rounds, keep: options[keyPath: families[k]].patchKeep)
     }
 
     static func time(_ classifier: PatchClassifier, on cut: [[UInt8]], rounds: Int, keep: Int) -> PatchCNNTiming {
@@ -143,13 +152,13 @@ private struct PatchCNNTiming {
             times.append(monotonicSeconds() - start)
             precondition(logits.count == patches.count)
         }
-        return PatchCNNTiming(patches: patches.count, seconds: median(times), keep: keep)
+        return PatchCNNTiming(patches: patches.count, seconds: median(times), keep: keep, version: classifier.version)
     }
 
     func line(decodeMS: Double) -> String {
         let ms = seconds * 1000 * Double(Self.batch) / Double(patches)
         let perFrame = ms * Double(min(keep, Self.batch)) / Double(Self.batch)
-        return "patch CNN: \(ScanOutput.fixed(ms, 2)) ms per 1,000 candidates = \(ScanOutput.fixed(100 * ms / decodeMS, 1)) % of the decode time per frame (\(ScanOutput.fixed(ms, 2)) µs per patch); the profile scores the best \(keep) of a frame: \(ScanOutput.fixed(perFrame, 2)) ms = \(ScanOutput.fixed(100 * perFrame / decodeMS, 1)) %"
+        return "patch CNN \(version): \(ScanOutput.fixed(ms, 2)) ms per 1,000 candidates = \(ScanOutput.fixed(100 * ms / decodeMS, 1)) % of the decode time per frame (\(ScanOutput.fixed(ms, 2)) µs per patch); the profile scores the best \(keep) of a frame: \(ScanOutput.fixed(perFrame, 2)) ms = \(ScanOutput.fixed(100 * perFrame / decodeMS, 1)) %"
     }
 }
 
