@@ -95,11 +95,18 @@ public final class FrameScanner {
         var header: ImageInfo?
         do throws(ImagingError) {
             let colour: DecodeOptions.Colour = options.profile == .thermal ? .gray : .rgbx
-            let info = try decoder.begin(decodeOptions(colour: colour))
+            var info = try decoder.begin(decodeOptions(colour: colour))
             header = info
             result.width = info.sourceWidth
             result.height = info.sourceHeight
-            let profile: Profile = options.profile == .auto ? (info.channels == 1 ? .thermal : .rgb) : options.profile
+            var profile: Profile = options.profile == .auto ? (info.channels == 1 ? .thermal : .rgb) : options.profile
+            if options.profile == .auto && profile == .rgb && Self.mayBeThermal(info) {
+                // Probing read rows: start the frame again, as gray if it is a thermal image stored in colour.
+                let gray = try colourless(info)
+                info = try decoder.begin(decodeOptions(colour: gray ? .gray : colour))
+                if gray { profile = .thermal }
+                header = info
+            }
             if profile == .rgb && info.channels != 4 {
                 throw ImagingError(.unsupported, "the rgb profile needs a colour frame; this one has one channel (use --profile thermal or auto)", file: name)
             }
@@ -118,8 +125,40 @@ public final class FrameScanner {
             result.detections = []
             candidates = []
         }
-        result.diagnostics = decoder.diagnostics
+        // Once each: a frame begun twice (`colourless`) may have collected the same warning twice.
+        result.diagnostics = decoder.diagnostics.reduce(into: []) { kept, d in if !kept.contains(d) { kept.append(d) } }
         return (result, candidates, header)
+    }
+
+    /// Thermal cameras (DJI's M3T, M30T, H30T, XT2, FLIR's) often store a white-hot or black-hot frame as a colour JPEG
+    /// whose three channels are equal. `auto` scans such frames with the thermal profile, as gray: a frame of a thermal
+    /// camera's size (longer side at most 1,280 px), 8-bit, neither progressive nor converted from CMYK, with R = G = B
+    /// in every pixel. Palette-coloured thermal frames (ironbow and the like) stay RGB, and so does a colour frame whose
+    /// top rows happen to be gray.
+    static func mayBeThermal(_ info: ImageInfo) -> Bool {
+        info.channels == 4 && info.bitsPerSample == 8 && max(info.sourceWidth, info.sourceHeight) <= 1_280
+            && !info.isProgressive && !info.wasConverted
+    }
+
+    /// Whether every pixel of the frame just begun has three equal channels. Reads bands of 16 rows until the first
+    /// pixel that has colour (a colour photograph: within its first row, as a rule), so the frame must be begun again.
+    private func colourless(_ info: ImageInfo) throws(ImagingError) -> Bool {
+        let band = 16
+        ring.reserve(rows: band, rowBytes: info.rowBytes)
+        var y = 0
+        while y < info.height {
+            let got = try ring.fill(from: decoder, startingAt: 0, count: min(band, info.height - y))
+            guard got > 0 else { return false }
+            for k in 0..<got {
+                let p = ring.row(k).assumingMemoryBound(to: UInt32.self)
+                for x in 0..<info.width {
+                    let v = UInt32(littleEndian: p[x])
+                    if v & 0xFF != (v >> 8) & 0xFF || v & 0xFF != (v >> 16) & 0xFF { return false }
+                }
+            }
+            y += got
+        }
+        return true
     }
 
     /// The part of the decoded frame that is scored. At a DCT scale of 1/N, a last row or column of output pixels

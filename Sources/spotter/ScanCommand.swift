@@ -16,7 +16,7 @@ extension Profile: ExpressibleByArgument {}
 
 /// Options shared by the commands that scan frames.
 struct ScanArguments: ParsableArguments {
-    @Option(help: "Detector set: auto (by channel count), rgb or thermal.")
+    @Option(help: "Detector set: auto (thermal for one channel, or three equal ones up to 1,280 px), rgb or thermal.")
     var profile: Profile = .auto
 
     @Option(help: "Decode at 1/N resolution (JPEG DCT scaling): 1, 2, 4 or 8. Boxes stay in full-resolution pixels.")
