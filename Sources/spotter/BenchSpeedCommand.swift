@@ -136,7 +136,7 @@ private struct PatchCNNTiming {
             let best = candidates.sorted { $0.score > $1.score }.prefix(max(1, options[keyPath: families[k]].patchKeep))
             cut[k] += best.map(\.patch).filter { $0.count == classifier.patchBytes }
         }
-        // The family of most of the frames.
+        // The family with the most patches (that of most frames, as a rule).
         let k = cut[1].count > cut[0].count ? 1 : 0
         guard let classifier = options[keyPath: families[k]].patchClassifier, !cut[k].isEmpty else { return nil }
         return time(classifier, on: cut[k], rounds: rounds, keep: options[keyPath: families[k]].patchKeep)
