@@ -22,6 +22,9 @@ public final class FrameScanner {
     private var tracker: CandidateTracker
     private var closed: [Blob] = []
     private var patchQueue = PatchQueue()
+    /// A thermal frame's rows as decoded, kept whole when its classifier's patches are cut after ranking
+    /// (`runThermal`).
+    private var wholeFrame: [UInt8] = []
     /// Rows of margin below and above a candidate its features look at, plus the tallest box measured whole.
     private static let tallestMeasured = 96
 
@@ -160,6 +163,9 @@ public final class FrameScanner {
         }
         return true
     }
+
+    /// The largest thermal frame kept whole for its patches (`runThermal`): 4 MB, a 2,048 × 2,048 8-bit frame.
+    static let wholeFrameBytes = 4 << 20
 
     /// The part of the decoded frame that is scored. At a DCT scale of 1/N, a last row or column of output pixels
     /// that covers fewer than N source rows or columns is mostly the encoder's block padding (often not a copy of
@@ -313,11 +319,15 @@ public final class FrameScanner {
     /// The patch classifier scores the `patchKeep` best candidates (by the re-ranker, else by detector strength); its
     /// logit and the re-ranker's combine as `patchWeight · cnn + treeWeight · trees`. The candidates it does not see
     /// are taken to be no more person-like than the least person-like one it saw, and rank below it.
-    static func applyPatchClassifier(_ classifier: PatchClassifier, to candidates: inout [Candidate], settings: CandidateSettings) {
+    /// `cut` gives a candidate's patch when the candidates carry none (patches cut only for those the classifier sees).
+    static func applyPatchClassifier(
+        _ classifier: PatchClassifier, to candidates: inout [Candidate], settings: CandidateSettings,
+        cut: ((Candidate) -> [UInt8])? = nil
+    ) {
         let hasTrees = settings.reranker != nil
         let order = candidates.indices.sorted { candidates[$0].score > candidates[$1].score }
         let seen = Array(order.prefix(max(1, settings.patchKeep)))
-        let logits = classifier.logits(seen.map { candidates[$0].patch })
+        let logits = classifier.logits(seen.map { cut?(candidates[$0]) ?? candidates[$0].patch })
         let trees = candidates.map { hasTrees ? logit($0.score) : 0 }
         var z = [Double](repeating: 0, count: candidates.count)
         var lowest = Double.infinity
@@ -345,7 +355,17 @@ public final class FrameScanner {
     private func runThermal(_ info: ImageInfo) throws(ImagingError) -> [Candidate] {
         let band = max(1, options.bandRows)
         let (width, height) = Self.scoredSize(info)
-        let settings = options.thermalCandidates
+        var settings = options.thermalCandidates
+        // A thermal frame is small: with a classifier, the frame is kept whole as it is decoded and only the patches
+        // the classifier sees are cut, after ranking, instead of one per candidate during the scan. The patches are
+        // the same (a whole frame's); what is measured does not depend on patches (`PatchQueue`).
+        let keepWhole = settings.patchClassifier != nil && info.bytesPerSample == 1
+            && info.height * info.rowBytes <= Self.wholeFrameBytes
+        if keepWhole {
+            settings.patchSide = 0
+            wholeFrame.removeAll(keepingCapacity: true)
+            wholeFrame.reserveCapacity(info.height * info.rowBytes)
+        }
         let margin = settings.ringWidth
         let ready = settings.ringWidth  // with or without patches (see `PatchQueue`)
         let featureRows = featureRows(settings)
@@ -407,6 +427,11 @@ public final class FrameScanner {
                 if got == 0 {
                     throw ImagingError(.truncated, "decoder stopped at row \(decoded) of \(info.height)", file: decoder.file)
                 }
+                if keepWhole {
+                    for y in decoded..<(decoded + got) {
+                        wholeFrame.append(contentsOf: UnsafeRawBufferPointer(start: ring.row(y), count: info.rowBytes))
+                    }
+                }
                 decoded += got
                 hotspot.rowsDecoded(min(decoded, height), ring: ring)
             }
@@ -448,7 +473,18 @@ public final class FrameScanner {
         }
         // The thermal CNN learned 8-bit tone-mapped frames; on 16-bit radiometric ones the trees rank alone.
         if let classifier = settings.patchClassifier, bytesPerSample == 1, !candidates.isEmpty {
-            Self.applyPatchClassifier(classifier, to: &candidates, settings: settings)
+            if keepWhole {
+                wholeFrame.withUnsafeBytes { frame in
+                    Self.applyPatchClassifier(classifier, to: &candidates, settings: settings) { c in
+                        PatchSampler.grayPatch(
+                            side: classifier.patchSide, cx: (c.blob.minX + c.blob.maxX + 1) / 2,
+                            cy: (c.blob.minY + c.blob.maxY + 1) / 2, width: width, bytesPerSample: 1,
+                            rows: 0..<info.height, row: { frame.baseAddress! + $0 * info.rowBytes })
+                    }
+                }
+            } else {
+                Self.applyPatchClassifier(classifier, to: &candidates, settings: settings)
+            }
         }
         return candidates
     }

@@ -72,4 +72,33 @@ import _SpotterTestSupport
         let eight = Self.frame(bytesPerSample: 1)
         #expect(try Self.scan(eight, classifier: nil, keep: 5).map(\.score) != Self.scan(eight, classifier: model, keep: 5).map(\.score))
     }
+
+    /// The classifier's patches are cut from the whole frame after ranking, so a hot blob taller than the scan's ring
+    /// of rows (a warm wall, a road) is seen as in the whole frame, like every patch the CNN was trained on.
+    @Test func aBlobTallerThanTheRingIsSeenAsInTheWholeFrame() throws {
+        let model = try PatchClassifier(path: Self.model, sha256: PatchClassifierTests.sha256)
+        let (w, h) = (160, 600)
+        var image = CandidatePatchTests.thermalFrame(w, h, seed: 3, bytesPerSample: 1)
+        for y in 40..<560 { for x in 70..<76 { image.pixels[y * w + x] = UInt8(200 + (y % 7)) } }
+        var options = ScanOptions()
+        options.profile = .thermal
+        options.keepCandidates = true
+        options.thermalCandidates.patchClassifier = model
+        options.thermalCandidates.patchSide = model.patchSide  // as ModelLibrary sets it
+        options.thermalCandidates.patchKeep = 1_000
+        options.thermalCandidates.patchWeight = 1
+        options.thermalCandidates.treeWeight = 0  // without trees the combined logit is the CNN's alone
+        let result = FrameScanner(options: options).scan(bytes: try ImageEncoder.png(image), name: "wall.png")
+        let candidates = try #require(result.candidates)
+        let tall = try #require(candidates.first { $0.1.blob.height >= 500 }?.1, "the wall is one candidate")
+        let whole = image.pixels.withUnsafeBytes { frame in
+            PatchSampler.grayPatch(
+                side: model.patchSide, cx: (tall.blob.minX + tall.blob.maxX + 1) / 2,
+                cy: (tall.blob.minY + tall.blob.maxY + 1) / 2, width: w, bytesPerSample: 1, rows: 0..<h,
+                row: { frame.baseAddress! + $0 * w })
+        }
+        let logit = Double(model.logits([whole])[0])
+        // Every candidate was seen (keep 1,000), so each score is the sigmoid of its own CNN logit.
+        #expect(abs(tall.score - 1 / (1 + exp(-logit))) < 1e-9, "\(tall.score) vs \(1 / (1 + exp(-logit)))")
+    }
 }
