@@ -78,8 +78,15 @@ struct Bench: ParsableCommand {
         var options = try scan.options(notes: { writeStderr("spotter: \($0)\n") })
         options.keepCandidates = candidatesCSV != nil
         if patches != nil {
-            options.rgbCandidates.patchSide = patchSide
-            options.thermalCandidates.patchSide = patchSide
+            // Training data: every candidate keeps its patch, cut during the scan at this side, so the patch CNNs
+            // (which would take the patches they score) are left out; their scores are not part of it.
+            for family in [\ScanOptions.rgbCandidates, \ScanOptions.thermalCandidates] {
+                if let cnn = options[keyPath: family].patchClassifier {
+                    writeStderr("spotter: --patches: \(cnn.version) left out (every candidate keeps its patch)\n")
+                    options[keyPath: family].patchClassifier = nil
+                }
+                options[keyPath: family].patchSide = patchSide
+            }
         }
         let files = data.images.map(\.path)
         let batch = BatchScanner(options: options, threads: threads)

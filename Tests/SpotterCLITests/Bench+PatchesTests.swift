@@ -30,7 +30,9 @@ import _SpotterTestSupport
         return out
     }
 
-    @Test func thermalCandidateAndPersonPatchesAreTheFramesPixels() throws {
+    /// With the re-ranker (and the thermal profile's CNN, which is left out with a note) or without.
+    @Test(arguments: [["--no-rerank"], []])
+    func thermalCandidateAndPersonPatchesAreTheFramesPixels(ranking: [String]) throws {
         try TemporaryDirectory.with { dir in
             let people: [[(x: Int, y: Int, w: Int, h: Int)]] = [[(20, 30, 5, 9), (100, 85, 6, 8)], [(50, 2, 4, 7)]]
             let frames = people.enumerated().map { i, warm in Self.frame(seed: UInt64(i + 1), warm: warm) }
@@ -42,10 +44,11 @@ import _SpotterTestSupport
             try dir.write(Array("{\"dataset\": \"warm\", \"images\": [\(entries.joined(separator: ", "))]}".utf8), to: "labels.json")
             let side = 24
             let run = try SpotterProcess.run([
-                "bench", dir.path, "--no-rerank", "--candidates-csv", dir.url("c.csv"), "--patches", dir.url("p"),
+                "bench", dir.path, "--candidates-csv", dir.url("c.csv"), "--patches", dir.url("p"),
                 "--patch-side", "\(side)",
-            ])
+            ] + ranking)
             #expect(run.exitCode == 0, "\(run)")
+            #expect(run.stderr.contains("thermal-cnn-1 left out") == ranking.isEmpty, "\(run)")
 
             let rows = try #require(CSV.parse(try String(contentsOfFile: dir.url("c.csv"), encoding: .utf8))).dropFirst()
             let candidates = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.url("p-candidates.u8"))))
