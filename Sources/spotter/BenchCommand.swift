@@ -166,7 +166,7 @@ struct Bench: ParsableCommand {
                 let e = Self.evalBox(box)
                 let label = image.persons.contains { Evaluation.hits(e, $0) } ? 1
                     : image.ignore.contains { $0.contains(x: e.centreX, y: e.centreY) } ? -1 : 0
-                text += "\(ScanOutput.csvField(image.file)),\(r.width),\(r.height),\(c.kind.rawValue),\(box.x),\(box.y),\(box.width),\(box.height),\(JSONText.number(c.score, digits: 6)),\(label),"
+                text += "\(ScanOutput.csvField(image.file)),\(r.width),\(r.height),\(c.kind.rawValue),\(box.x),\(box.y),\(box.width),\(box.height),\(c.score),\(label),"
                 text += c.features.map { JSONText.number(Double($0), digits: 5) }.joined(separator: ",") + "\n"
             }
         }

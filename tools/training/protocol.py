@@ -29,6 +29,10 @@ def hits(d, p):
     return p[0] - g <= cx <= p[0] + p[2] + g and p[1] - g <= cy <= p[1] + p[3] + g
 
 
+def centre_distance_squared(a, b):
+    return (a[0] + a[2] / 2 - b[0] - b[2] / 2) ** 2 + (a[1] + a[3] / 2 - b[1] - b[3] / 2) ** 2
+
+
 CAP = 1000  # the RGB profile's detections.max_per_frame
 FLOOR, FLOOR_AFTER = 0.01, 300  # its detections.score_floor and detections.floor_after (scores are probabilities)
 
@@ -83,40 +87,39 @@ def as_scan(files, trees, cnn, keep, weight=1.0):
     return 1 / (1 + np.exp(-z))
 
 
-def evaluate_frames(labels_path, frames, boxes, scores):
-    with open(labels_path) as f:
-        labels = {i["file"]: i for i in json.load(f)["images"]}
-    by_frame = {}
-    for i, name in enumerate(frames):
-        by_frame.setdefault(name, []).append(i)
-    pooled, persons = [], 0
-    evaluated = [labels[n] for n in sorted(by_frame)]
-    for image in evaluated:
-        idx = by_frame[image["file"]]
-        b = [list(boxes[i]) for i in idx]
-        s = [float(scores[i]) for i in idx]
-        kept = suppress(b, s)
-        people = image["persons"]
-        persons += len(people)
-        found = [False] * len(people)
-        for k in kept:
-            d = b[k]
-            best, best_iou = None, -1.0
-            for j, p in enumerate(people):
-                if not found[j] and hits(d, p) and iou(d, p) > best_iou:
-                    best, best_iou = j, iou(d, p)
-            if best is not None:
-                found[best] = True
-                pooled.append((s[k], 1))
-            elif any(hits(d, p) for p in people):
-                continue  # a repeat hit: not counted
-            elif any(g[0] <= d[0] + d[2] / 2 <= g[0] + g[2] and g[1] <= d[1] + d[3] / 2 <= g[1] + g[3]
-                     for g in image.get("ignore", [])):
-                continue
-            else:
-                pooled.append((s[k], 0))
-    frames_n = len(evaluated)
-    pooled.sort(key=lambda t: -t[0])
+def frame_outcomes(image, boxes, scores):
+    """One frame's detections after the scan's suppression, matched to its people: [(score, 1 found / 0 false
+    alarm)], repeat hits and unmatched detections centred in an ignore box left out, and the frame's person count.
+    Frames are independent until their outcomes are pooled."""
+    kept = suppress(boxes, scores)
+    people = image["persons"]
+    found = [False] * len(people)
+    pairs = []
+    for k in kept:
+        d = boxes[k]
+        best, best_key = None, None
+        for j, p in enumerate(people):
+            if not found[j] and hits(d, p):
+                # The highest IoU; at equal IoU (often 0, a hit by centre) the nearest centre, as Evaluation.match.
+                key = (iou(d, p), -centre_distance_squared(d, p))
+                if best_key is None or key > best_key:
+                    best, best_key = j, key
+        if best is not None:
+            found[best] = True
+            pairs.append((scores[k], 1))
+        elif any(hits(d, p) for p in people):
+            continue  # a repeat hit: not counted
+        elif any(g[0] <= d[0] + d[2] / 2 <= g[0] + g[2] and g[1] <= d[1] + d[3] / 2 <= g[1] + g[3]
+                 for g in image.get("ignore", [])):
+            continue
+        else:
+            pairs.append((scores[k], 0))
+    return pairs, len(people)
+
+
+def pooled_metrics(pooled, persons, frames_n):
+    """Recall at 1/5/10 false alarms per frame and all-point interpolated AP of pooled (score, found) outcomes."""
+    pooled = sorted(pooled, key=lambda t: -t[0])
     tp = fp = 0
     curve = []
     i = 0
@@ -130,11 +133,27 @@ def evaluate_frames(labels_path, frames, boxes, scores):
         i = j
     def recall_at(k):
         return max([r for r, _, f in curve if f <= k] + [0.0])
-    # All-point interpolated AP.
     ap, prev_r = 0.0, 0.0
-    precisions = [p for _, p, _ in curve]
+    best_after = [0.0] * (len(curve) + 1)
+    for n in range(len(curve) - 1, -1, -1):
+        best_after[n] = max(best_after[n + 1], curve[n][1])
     for n, (r, _, _) in enumerate(curve):
-        ap += (r - prev_r) * max(precisions[n:])
+        ap += (r - prev_r) * best_after[n]
         prev_r = r
     return {"recall_at_1fppi": recall_at(1), "recall_at_5fppi": recall_at(5), "recall_at_10fppi": recall_at(10),
             "ap": ap}
+
+
+def evaluate_frames(labels_path, frames, boxes, scores):
+    with open(labels_path) as f:
+        labels = {i["file"]: i for i in json.load(f)["images"]}
+    by_frame = {}
+    for i, name in enumerate(frames):
+        by_frame.setdefault(name, []).append(i)
+    pooled, persons = [], 0
+    for name in sorted(by_frame):
+        idx = by_frame[name]
+        pairs, n = frame_outcomes(labels[name], [list(boxes[i]) for i in idx], [float(scores[i]) for i in idx])
+        pooled += pairs
+        persons += n
+    return pooled_metrics(pooled, persons, len(by_frame))

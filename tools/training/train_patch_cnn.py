@@ -103,6 +103,18 @@ def augment(batch, generator):
     return views((batch - mean) * gain + mean + shift)
 
 
+def predict(model, batch, tta=False):
+    """Logits of normalised squares; with tta, the mean over the 8 flips and quarter turns of each square."""
+    if not tta:
+        return model(centre(batch))
+    out = 0
+    for flip in (False, True):
+        b = batch.flip(3) if flip else batch
+        for k in range(4):
+            out = out + model(centre(torch.rot90(b, k, (2, 3))))
+    return out / 8
+
+
 def centre(batch):
     o = (batch.shape[-1] - need()) // 2
     return views(batch[:, :, o:o + need(), o:o + need()])
@@ -224,20 +236,27 @@ def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, us
     for k in range(args.folds):
         fold = set(groups[k::args.folds])
         va = np.array([group_of(f) in fold for f in files])
-        pva = np.array([group_of(r[0]) in fold for r in person_rows])
-        sel = hard_negatives(args, feats, files, use, y, ~va)
+        chosen = [g for g in groups if g not in fold]
+        if args.train_fraction < 1:
+            picked = np.random.default_rng(args.seed + 100 + k).permutation(len(chosen))
+            chosen = [chosen[i] for i in sorted(picked[:max(1, round(args.train_fraction * len(chosen)))])]
+        chosen = set(chosen)
+        tr = np.array([group_of(f) in chosen for f in files])
+        pva = np.array([group_of(r[0]) not in chosen for r in person_rows])
+        sel = hard_negatives(args, feats, files, use, y, tr)
         bg = cand[sel & (y == 0) & np.array([f in flagged for f in files])]
         pasted = pasted_people([r for r, v in zip(person_rows, pva) if not v], pers[~pva], bg, args.paste,
                                np.random.default_rng(args.seed + k))
         tx = np.concatenate([cand[sel], pers[~pva], pasted])
         ty = np.concatenate([y[sel], np.ones((~pva).sum() + len(pasted))])
         tw = np.concatenate([weights[sel], person_weights[~pva], np.full(len(pasted), args.paste_weight, np.float32)])
-        print(f"fold {k + 1}: CNN on {len(ty)} patches ({int(ty.sum())} positive)", file=sys.stderr)
+        print(f"fold {k + 1}: CNN on {len(ty)} patches ({int(ty.sum())} positive) from {len(chosen)} groups, "
+              f"{len(np.unique(files[tr]))} frames", file=sys.stderr)
         model = fit(args, normalise(tx), torch.from_numpy(ty).float(), widths, g, torch.from_numpy(tw).float())
         with torch.no_grad():
-            vx = centre(normalise(cand[va]))
-            cnn[va] = torch.sigmoid(torch.cat([model(vx[i:i + 2048]) for i in range(0, len(vx), 2048)])).numpy()
-        trees[va] = fit_trees(args, feats[use & ~va], y[use & ~va]).predict_proba(feats[va])[:, 1]
+            vx = normalise(cand[va])
+            cnn[va] = torch.sigmoid(torch.cat([predict(model, vx[i:i + 2048], args.tta) for i in range(0, len(vx), 2048)])).numpy()
+        trees[va] = fit_trees(args, feats[use & tr], y[use & tr]).predict_proba(feats[va])[:, 1]
         print(f"fold {k + 1}/{args.folds} done ({time.time() - started:.0f} s)", file=sys.stderr)
     if args.save_oof:
         np.savez(args.save_oof, cnn=cnn, trees=trees, files=files, boxes=boxes, label=np.array([int(r[9]) for r in rows]))
@@ -362,6 +381,9 @@ def main():
     ap.add_argument("--paste", type=int, default=0,
                     help="add this many synthetic positives: people pasted onto SAR-like frames' negative patches")
     ap.add_argument("--paste-weight", type=float, default=1.0, help="loss weight of each pasted positive")
+    ap.add_argument("--train-fraction", type=float, default=1.0,
+                    help="in CV, train each fold on this share of its training groups (a learning curve)")
+    ap.add_argument("--tta", action="store_true", help="in CV, average the CNN's logits over 8 flips and turns")
     ap.add_argument("--keep", type=int, default=250, help="in CV, also score as the scan does: the CNN on the K best")
     ap.add_argument("--save-oof", help="with --folds: save the out-of-fold scores to this .npz")
     ap.add_argument("--folds", type=int, default=4,
