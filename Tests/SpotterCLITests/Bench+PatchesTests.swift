@@ -53,6 +53,11 @@ import _SpotterTestSupport
             let rows = try #require(CSV.parse(try String(contentsOfFile: dir.url("c.csv"), encoding: .utf8))).dropFirst()
             let candidates = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.url("p-candidates.u8"))))
             #expect(rows.count >= 3)
+            // Scores are written exactly (shortest round trip), so that a re-evaluation of the CSV outside bench
+            // (tools/training/bootstrap_eval.py) ranks ties and the false-alarm cut-offs as bench did.
+            let scores = rows.map { String($0[8]) }
+            #expect(scores.allSatisfy { Double($0).map { String($0) } == $0 }, "\(scores.prefix(5))")
+            #expect(scores.contains { ($0.split(separator: ".").last?.count ?? 0) > 6 }, "not rounded: \(scores.prefix(5))")
             #expect(candidates.count == rows.count * side * side, "one 8-bit channel per candidate patch")
             for (k, row) in rows.enumerated() where candidates.count == rows.count * side * side {
                 let i = try #require(Int(row[0].dropFirst("images/f".count).dropLast(".png".count)))
