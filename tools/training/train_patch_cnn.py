@@ -242,14 +242,14 @@ def cross_validate(args, groups, rows, cand, pers, person_rows, files, boxes, us
             chosen = [chosen[i] for i in sorted(picked[:max(1, round(args.train_fraction * len(chosen)))])]
         chosen = set(chosen)
         tr = np.array([group_of(f) in chosen for f in files])
-        pva = np.array([group_of(r[0]) not in chosen for r in person_rows])
+        ptr = np.array([group_of(r[0]) in chosen for r in person_rows])
         sel = hard_negatives(args, feats, files, use, y, tr)
         bg = cand[sel & (y == 0) & np.array([f in flagged for f in files])]
-        pasted = pasted_people([r for r, v in zip(person_rows, pva) if not v], pers[~pva], bg, args.paste,
+        pasted = pasted_people([r for r, t in zip(person_rows, ptr) if t], pers[ptr], bg, args.paste,
                                np.random.default_rng(args.seed + k))
-        tx = np.concatenate([cand[sel], pers[~pva], pasted])
-        ty = np.concatenate([y[sel], np.ones((~pva).sum() + len(pasted))])
-        tw = np.concatenate([weights[sel], person_weights[~pva], np.full(len(pasted), args.paste_weight, np.float32)])
+        tx = np.concatenate([cand[sel], pers[ptr], pasted])
+        ty = np.concatenate([y[sel], np.ones(ptr.sum() + len(pasted))])
+        tw = np.concatenate([weights[sel], person_weights[ptr], np.full(len(pasted), args.paste_weight, np.float32)])
         print(f"fold {k + 1}: CNN on {len(ty)} patches ({int(ty.sum())} positive) from {len(chosen)} groups, "
               f"{len(np.unique(files[tr]))} frames", file=sys.stderr)
         model = fit(args, normalise(tx), torch.from_numpy(ty).float(), widths, g, torch.from_numpy(tw).float())
